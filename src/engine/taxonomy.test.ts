@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CATEGORIES,
+  CATEGORY_CODES,
+  GROUPS,
+  KEYWORD_SCOPE_CATEGORIES,
+  TC260_CATEGORIES,
+  TC260_KEYWORD_LIBRARY_MIN_TOTAL,
+  categoriesInGroup,
+  getCategory,
+  getGroup,
+  isCategoryCode,
+  isGroupCode,
+} from './taxonomy.js';
+
+describe('taxonomy', () => {
+  it('has the 31 TC260 categories in 5 groups', () => {
+    expect(TC260_CATEGORIES).toHaveLength(31);
+    expect(GROUPS.filter((g) => g.tc260).map((g) => g.code)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5']);
+  });
+
+  it('has the per-group counts of Appendix A (8, 9, 5, 7, 2)', () => {
+    const counts = (['A1', 'A2', 'A3', 'A4', 'A5'] as const).map((g) => categoriesInGroup(g).length);
+    expect(counts).toEqual([8, 9, 5, 7, 2]);
+    expect(KEYWORD_SCOPE_CATEGORIES).toHaveLength(17);
+  });
+
+  it('has unique codes, all with zh and en names and a known group', () => {
+    const codes = CATEGORIES.map((c) => c.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(codes).toEqual([...CATEGORY_CODES]);
+    for (const c of CATEGORIES) {
+      expect(c.zh.length, c.code).toBeGreaterThan(0);
+      expect(c.en.length, c.code).toBeGreaterThan(0);
+      expect(isGroupCode(c.group), c.code).toBe(true);
+      if (c.tc260) expect(c.code.startsWith(c.group)).toBe(true);
+    }
+    for (const g of GROUPS) {
+      expect(g.zh.length).toBeGreaterThan(0);
+      expect(g.en.length).toBeGreaterThan(0);
+    }
+    expect(new Set(GROUPS.map((g) => g.code)).size).toBe(GROUPS.length);
+  });
+
+  it('gives keyword minimums of 200 per A.1 and 100 per A.2 category (TC260 §8.1)', () => {
+    for (const c of CATEGORIES) {
+      const expected = c.group === 'A1' ? 200 : c.group === 'A2' ? 100 : undefined;
+      expect(c.keywordMinimum, c.code).toBe(expected);
+    }
+    const sum = CATEGORIES.reduce((s, c) => s + (c.keywordMinimum ?? 0), 0);
+    expect(sum).toBe(2500);
+    expect(TC260_KEYWORD_LIBRARY_MIN_TOTAL).toBe(10_000);
+  });
+
+  it('has every pii code, in group pii, related to A4f', () => {
+    const pii = [
+      'pii.id_card',
+      'pii.mobile',
+      'pii.landline',
+      'pii.email',
+      'pii.bank_card',
+      'pii.uscc',
+      'pii.passport',
+      'pii.plate',
+      'pii.ip',
+    ];
+    for (const code of pii) {
+      const c = getCategory(code);
+      expect(c, code).toBeDefined();
+      expect(c?.group).toBe('pii');
+      expect(c?.tc260).toBe(false);
+      expect(c?.relatesTo).toBe('A4f');
+    }
+    expect(categoriesInGroup('pii')).toHaveLength(pii.length);
+  });
+
+  it('has prompt_injection and spam', () => {
+    expect(isCategoryCode('prompt_injection')).toBe(true);
+    expect(isCategoryCode('spam')).toBe(true);
+  });
+
+  it('looks codes up', () => {
+    expect(getCategory('A1d')?.zh).toBe('宣扬恐怖主义、极端主义');
+    expect(getCategory('A9z')).toBeUndefined();
+    expect(isCategoryCode('A1')).toBe(false);
+    expect(isCategoryCode('a1a')).toBe(false);
+    expect(isGroupCode('A1')).toBe(true);
+    expect(getGroup('A2')?.en).toBe('Discriminatory content');
+  });
+});
