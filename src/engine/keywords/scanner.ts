@@ -1,0 +1,221 @@
+/**
+ * The keyword scanner: normaliser stream → automaton → hits in original offsets. The whole-text scan
+ * is this same stream fed one chunk, so "stream ≡ whole" holds by construction; the property tests
+ * still check it for random chunkings.
+ *
+ * A hit is only final once nothing later in the text can change it:
+ * - an allow-listed term could still complete around it (the Scunthorpe rule) — impossible once the
+ *   hit starts before every partial match the automaton is tracking (`pos - depth[state]`);
+ * - a pattern that needs a word boundary on its right needs one more character (or the end).
+ * Until then it is pending, and `safeOffset` keeps the text from its start back.
+ */
+import type { NormalizedChunk, NormalizerStream } from '../normalize/types.js';
+import type { AutomatonArrays } from './automaton.js';
+import type { KeywordHit } from './types.js';
+
+/** Per-pattern flags. */
+export const PATTERN_ALLOW = 1;
+export const PATTERN_LEFT_BOUNDARY = 2;
+export const PATTERN_RIGHT_BOUNDARY = 4;
+export const PATTERN_KEYWORD = 8;
+
+export interface ScanTables {
+  readonly automaton: AutomatonArrays;
+  readonly patternFlags: Uint8Array;
+  readonly maxPatternLength: number;
+}
+
+/** ASCII letters and digits: the characters a word boundary must not fall between. */
+function isWordUnit(unit: number): boolean {
+  return (unit >= 0x30 && unit <= 0x39) || (unit >= 0x61 && unit <= 0x7a) || (unit >= 0x41 && unit <= 0x5a);
+}
+
+interface Candidate {
+  ns: number;
+  ne: number;
+  pattern: number;
+  /** Right boundary still to check against the next unit. */
+  needRight: boolean;
+}
+
+export class KeywordStreamScanner {
+  private readonly t: ScanTables;
+  private readonly norm: NormalizerStream;
+  private state = 0;
+  /** Normalised units processed so far (absolute). */
+  private pos = 0;
+  // Ring buffer of the most recent units (code, original start, original end).
+  private readonly mask: number;
+  private readonly ringCode: Uint16Array;
+  private readonly ringStart: Int32Array;
+  private readonly ringEnd: Int32Array;
+  private pending: Candidate[] = [];
+  private allows: { ns: number; ne: number }[] = [];
+  private ended = false;
+
+  constructor(tables: ScanTables, normalizer: NormalizerStream) {
+    this.t = tables;
+    this.norm = normalizer;
+    let size = 16;
+    while (size < tables.maxPatternLength + 4) size <<= 1;
+    this.mask = size - 1;
+    this.ringCode = new Uint16Array(size);
+    this.ringStart = new Int32Array(size);
+    this.ringEnd = new Int32Array(size);
+  }
+
+  /** Feeds a chunk; returns the hits that became final. */
+  push(chunk: string): KeywordHit[] {
+    if (this.ended) throw new Error('scanner already ended');
+    const hits: KeywordHit[] = [];
+    this.consume(this.norm.push(chunk), hits);
+    return hits;
+  }
+
+  /** Ends the text; returns the remaining hits. */
+  end(): KeywordHit[] {
+    if (this.ended) return [];
+    const hits: KeywordHit[] = [];
+    this.consume(this.norm.end(), hits);
+    this.ended = true;
+    for (const c of this.pending) if (!this.suppressed(c)) hits.push(this.toHit(c));
+    this.pending = [];
+    this.allows = [];
+    return hits;
+  }
+
+  /**
+   * Original offset before which the text can no longer take part in any hit: everything before it
+   * may be released to a reader. Never decreases.
+   */
+  get safeOffset(): number {
+    if (this.ended) return this.norm.consumed;
+    let safeUnit = this.pos - this.t.automaton.depth[this.state]!;
+    for (const c of this.pending) if (c.ns < safeUnit) safeUnit = c.ns;
+    if (safeUnit < this.pos) return this.ringStart[safeUnit & this.mask]!;
+    // Nothing in play: up to the end of the last normalised unit (the normaliser may still hold
+    // characters after it, e.g. separators that could fall inside a term).
+    return this.pos === 0 ? 0 : this.ringEnd[(this.pos - 1) & this.mask]!;
+  }
+
+  private consume(chunk: NormalizedChunk, hits: KeywordHit[]): void {
+    const a = this.t.automaton;
+    const { classOf, rootNext, edgeStart, edgeClass, edgeTarget, fail, emit } = a;
+    const { codes, starts, ends, length } = chunk;
+    const mask = this.mask;
+    const ringCode = this.ringCode;
+    const ringStart = this.ringStart;
+    const ringEnd = this.ringEnd;
+    let s = this.state;
+    let pos = this.pos;
+    for (let i = 0; i < length; i++) {
+      const unit = codes[i]!;
+      const r = pos & mask;
+      ringCode[r] = unit;
+      ringStart[r] = starts[i]!;
+      ringEnd[r] = ends[i]!;
+      pos++;
+      const c = classOf[unit]!;
+      if (c === 0) {
+        s = 0;
+      } else {
+        // Inlined goto with failure links (see automaton.transition).
+        for (;;) {
+          if (s === 0) {
+            s = rootNext[c]!;
+            break;
+          }
+          let lo = edgeStart[s]!;
+          const hi = edgeStart[s + 1]!;
+          let next = -1;
+          if (hi - lo <= 8) {
+            for (; lo < hi; lo++) {
+              if (edgeClass[lo] === c) {
+                next = edgeTarget[lo]!;
+                break;
+              }
+            }
+          } else {
+            let h = hi - 1;
+            while (lo <= h) {
+              const mid = (lo + h) >>> 1;
+              const m = edgeClass[mid]!;
+              if (m === c) {
+                next = edgeTarget[mid]!;
+                break;
+              }
+              if (m < c) lo = mid + 1;
+              else h = mid - 1;
+            }
+          }
+          if (next !== -1) {
+            s = next;
+            break;
+          }
+          s = fail[s]!;
+        }
+      }
+      if (emit[s] !== -1 || this.pending.length !== 0) {
+        this.pos = pos;
+        this.state = s;
+        this.afterUnit(s, pos, hits);
+      }
+    }
+    this.state = s;
+    this.pos = pos;
+  }
+
+  /** Records patterns ending at `pos` and settles pending candidates. */
+  private afterUnit(s: number, pos: number, hits: KeywordHit[]): void {
+    const a = this.t.automaton;
+    const flags = this.t.patternFlags;
+    const lastUnit = this.ringCode[(pos - 1) & this.mask]!;
+    // A candidate waiting for its right boundary gets it (or loses it) with this unit.
+    for (const c of this.pending) {
+      if (c.needRight && c.ne === pos - 1) {
+        if (isWordUnit(lastUnit)) c.pattern = -1;
+        c.needRight = false;
+      }
+    }
+    for (let e = a.emit[s]!; e !== -1; e = a.dictLink[e]!) {
+      const pattern = a.out[e]!;
+      const f = flags[pattern]!;
+      const ns = pos - a.patternLength[pattern]!;
+      if (f & PATTERN_LEFT_BOUNDARY && ns > 0 && isWordUnit(this.ringCode[(ns - 1) & this.mask]!)) continue;
+      if (f & PATTERN_ALLOW) this.allows.push({ ns, ne: pos });
+      if (f & PATTERN_KEYWORD) {
+        this.pending.push({ ns, ne: pos, pattern, needRight: (f & PATTERN_RIGHT_BOUNDARY) !== 0 });
+      }
+    }
+    if (this.pending.length === 0) {
+      this.allows.length = 0;
+      return;
+    }
+    const horizon = pos - a.depth[s]!;
+    const still: Candidate[] = [];
+    for (const c of this.pending) {
+      if (c.pattern === -1) continue;
+      if (c.needRight || c.ns >= horizon) {
+        still.push(c);
+      } else if (!this.suppressed(c)) {
+        hits.push(this.toHit(c));
+      }
+    }
+    this.pending = still;
+    if (still.length === 0) this.allows.length = 0;
+  }
+
+  private suppressed(c: Candidate): boolean {
+    if (c.pattern === -1) return true;
+    for (const w of this.allows) if (w.ns <= c.ns && w.ne >= c.ne) return true;
+    return false;
+  }
+
+  private toHit(c: Candidate): KeywordHit {
+    return {
+      start: this.ringStart[c.ns & this.mask]!,
+      end: this.ringEnd[(c.ne - 1) & this.mask]!,
+      pattern: c.pattern,
+    };
+  }
+}
