@@ -1,0 +1,253 @@
+/**
+ * The policy: one YAML file that says which detectors run, how text is normalised before matching,
+ * and what happens (block / review / redact / allow) when a risk category is hit, per direction.
+ *
+ * Every object is strict: an unknown key is an error, so a typo (`aciton:`) stops loading instead of
+ * silently doing nothing. Parsing fills every default, so consumers read `Policy` without `?? x`.
+ * This module is pure (no I/O); reading files and resolving paths lives in `load.ts`.
+ */
+import { z } from 'zod';
+import type { NormalizeOptions } from '../normalize/types.js';
+import {
+  CATEGORIES,
+  type CategoryCode,
+  type GroupCode,
+  getCategory,
+  isCategoryCode,
+  isGroupCode,
+} from '../taxonomy.js';
+
+/**
+ * What to do with a text when a category is hit.
+ * - `block`: refuse the request / stop the response and answer with the refusal wording.
+ * - `review`: let it through but record it and queue it for human review.
+ * - `redact`: replace the matched span (per `redaction.mode`) and let the rest through.
+ * - `allow`: do nothing beyond recording the hit.
+ */
+export const ACTIONS = ['block', 'review', 'redact', 'allow'] as const;
+export const ActionSchema = z.enum(ACTIONS);
+export type Action = z.infer<typeof ActionSchema>;
+
+/** `input` = the end user's request (prompt); `output` = the model's response. */
+export type Direction = 'input' | 'output';
+
+/** Actions of one rule for the two directions; a missing direction falls through to the next rule. */
+const DirectionActionsObject = z.strictObject({
+  /** Action for the user's input (the prompt). */
+  input: ActionSchema.optional(),
+  /** Action for the model's output (the response). */
+  output: ActionSchema.optional(),
+});
+
+/** A rule is either `{ input, output }` or a single action string that applies to both directions. */
+const DirectionActionsSchema = z
+  .union([ActionSchema, DirectionActionsObject])
+  .transform((v): DirectionActions => (typeof v === 'string' ? { input: v, output: v } : v));
+export interface DirectionActions {
+  input?: Action | undefined;
+  output?: Action | undefined;
+}
+
+/** A key of the `actions` table: a category code, a group code, or `default`. */
+export type ActionKey = CategoryCode | GroupCode | 'default';
+
+/** The `actions` table after parsing: `default` is always complete. */
+export type ActionTable = { default: Required<DirectionActions> } & Partial<
+  Record<CategoryCode | GroupCode, DirectionActions>
+>;
+
+/** Fail closed: a category hit that no rule covers is blocked. */
+const FALLBACK_ACTIONS: Required<DirectionActions> = { input: 'block', output: 'block' };
+
+const ActionTableSchema = z
+  .record(z.string(), DirectionActionsSchema)
+  .superRefine((table, ctx) => {
+    for (const key of Object.keys(table)) {
+      if (key === 'default' || isCategoryCode(key) || isGroupCode(key)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `Unknown category "${key}": expected a taxonomy code (A1a…A5b, pii.mobile, spam, …), a group code (A1…A5, pii) or "default"`,
+      });
+    }
+  })
+  .transform((table): ActionTable => ({
+    ...(table as Partial<Record<CategoryCode | GroupCode, DirectionActions>>),
+    default: {
+      input: table.default?.input ?? FALLBACK_ACTIONS.input,
+      output: table.default?.output ?? FALLBACK_ACTIONS.output,
+    },
+  }));
+
+/** A category code from the taxonomy (`A1a`, `pii.mobile`, `spam`, …). */
+const CategoryCodeSchema = z.string().refine(isCategoryCode, {
+  error: (issue) =>
+    `Unknown category "${String(issue.input)}": expected a taxonomy code such as A1a or pii.mobile`,
+}) as unknown as z.ZodType<CategoryCode, string>;
+
+const PII_CODES = CATEGORIES.filter((c) => c.group === 'pii').map((c) => c.code);
+const PiiCodeSchema = z.string().refine((c) => getCategory(c)?.group === 'pii', {
+  error: (issue) => `Unknown PII type "${String(issue.input)}": expected one of ${PII_CODES.join(', ')}`,
+}) as unknown as z.ZodType<CategoryCode, string>;
+
+/** Text normalisation before keyword matching; mirrors `NormalizeOptions` with every field filled. */
+const NormalizeSchema = z.strictObject({
+  /** NFKC compatibility folding: full-width → half-width, ① → 1. */
+  width: z.boolean().default(true),
+  /** Unicode lower-casing. */
+  caseFold: z.boolean().default(true),
+  /** Traditional → simplified Chinese. */
+  traditional: z.boolean().default(true),
+  /** Drop zero-width characters, bidi controls, variation selectors, soft hyphens. */
+  stripInvisible: z.boolean().default(true),
+  /** Drop separators/punctuation/emoji between two CJK characters (赌*博 → 赌博). */
+  skipSeparators: z.boolean().default(true),
+  /** Fold Cyrillic/Greek and stylised look-alike letters and digits to ASCII. */
+  homoglyphs: z.boolean().default(true),
+  /** Collapse runs of one character longer than N to N (`false` = off). */
+  collapseRepeats: z.union([z.literal(false), z.int().min(1)]).default(false),
+});
+
+/** Action a keyword library line may carry; `hard` = block regardless of context or policy. */
+export const KEYWORD_ACTIONS = ['block', 'review', 'hard'] as const;
+export type KeywordAction = (typeof KEYWORD_ACTIONS)[number];
+
+/** One extra keyword library file. */
+const KeywordLibrarySchema = z.strictObject({
+  /** File path; `loadPolicy` resolves a relative path against the policy file's folder. */
+  path: z.string().min(1),
+  /** Category for lines that name none (a whole-file category, e.g. a list of gambling terms). */
+  category: CategoryCodeSchema.optional(),
+  /** Action for lines that name none. */
+  action: z.enum(KEYWORD_ACTIONS).optional(),
+});
+export type KeywordLibrary = z.infer<typeof KeywordLibrarySchema>;
+
+const KeywordsDetectorSchema = z.strictObject({
+  /** Run the keyword detector at all. */
+  enabled: z.boolean().default(true),
+  /** Load hegui's own library (`data/keywords/default.txt`) and allow-list (`data/keywords/allow.txt`). */
+  builtin: z.boolean().default(true),
+  /** Extra library files, loaded after the builtin one. */
+  libraries: z.array(KeywordLibrarySchema).default([]),
+  /** Categories whose CJK terms also match when written in pinyin (dubo for 赌博). */
+  pinyin: z.array(CategoryCodeSchema).default([]),
+});
+
+const PiiDetectorSchema = z.strictObject({
+  /** Run the PII recognisers at all. */
+  enabled: z.boolean().default(true),
+  /** Which PII types to recognise; omitted = all of them. */
+  types: z.array(PiiCodeSchema).default(() => [...PII_CODES]),
+});
+
+const DetectorsSchema = z.strictObject({
+  /** Keyword libraries matched with the automaton. */
+  keywords: KeywordsDetectorSchema.prefault({}),
+  /** Personal-information recognisers (ID card, mobile, bank card, …). */
+  pii: PiiDetectorSchema.prefault({}),
+});
+
+const RedactionSchema = z.strictObject({
+  /**
+   * How a redacted span is written:
+   * - `mask`: same length of `*` (keeps the layout; 138****1234 style for numbers is up to the redactor);
+   * - `placeholder`: the category's name in brackets, e.g. `[手机号码]`;
+   * - `pseudonym`: a stable fake value per original within one conversation.
+   */
+  mode: z.enum(['mask', 'placeholder', 'pseudonym']).default('mask'),
+});
+
+const DEFAULT_REFUSAL = {
+  zh: '抱歉，这个问题我无法回答。如有其他问题，欢迎继续提问。',
+  en: "Sorry, I can't help with that request. Feel free to ask something else.",
+};
+
+const RefusalSchema = z.strictObject({
+  /** Chinese wording a blocked request or response is replaced with. */
+  zh: z.string().min(1).default(DEFAULT_REFUSAL.zh),
+  /** English wording a blocked request or response is replaced with. */
+  en: z.string().min(1).default(DEFAULT_REFUSAL.en),
+});
+
+export const PolicySchema = z.strictObject({
+  /** Short identifier of the policy pack, e.g. `cn-default` (letters, digits, `.`, `_`, `-`). */
+  name: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      'Expected letters, digits, ".", "_" or "-", starting with a letter or digit',
+    ),
+  /** Version of this pack; a string (quote it in YAML). Every verdict carries `${name}@${version}`. */
+  version: z
+    .string({ error: 'Expected a string: quote the version in YAML, e.g. version: "2026.11.29"' })
+    .min(1),
+  /** Free text for humans. */
+  description: z.string().optional(),
+  /** Text normalisation before keyword matching. */
+  normalize: NormalizeSchema.prefault({}),
+  /** Which detectors run and with what data. */
+  detectors: DetectorsSchema.prefault({}),
+  /**
+   * What to do per category, per direction. Keys: a category code (`A1a`, `pii.mobile`), a group code
+   * (`A1`, `pii`) or `default`. Lookup: exact code → its group → `default` (→ block if absent).
+   */
+  actions: ActionTableSchema.prefault({}),
+  /** Benign terms: a keyword match lying entirely inside an occurrence of one of these is ignored. */
+  allowList: z.array(z.string().min(1)).default([]),
+  /** Extra allow-list files (one term per line, `#` comments); relative to the policy file's folder. */
+  allowListFiles: z.array(z.string().min(1)).default([]),
+  /** How `redact` rewrites a span. */
+  redaction: RedactionSchema.prefault({}),
+  /** The wording a blocked request gets (never repeats the offending content). */
+  refusal: RefusalSchema.prefault({}),
+});
+
+/** A parsed policy with every default filled. */
+export type Policy = z.output<typeof PolicySchema>;
+/** A policy as written in YAML (most fields optional). */
+export type PolicyInput = z.input<typeof PolicySchema>;
+
+// Compile-time check: the normalise section stays in step with the normaliser's options.
+const _normalizeMatches: (n: Policy['normalize']) => NormalizeOptions = (n) => n;
+void _normalizeMatches;
+
+/** The `policyVersion` every verdict carries: `${name}@${version}`. */
+export function policyVersion(policy: Pick<Policy, 'name' | 'version'>): string {
+  return `${policy.name}@${policy.version}`;
+}
+
+/** An action and the rule that gave it: the key of `actions` that matched. */
+export interface ResolvedAction {
+  action: Action;
+  rule: ActionKey;
+}
+
+/**
+ * The action for a hit of `code` in `direction`, with the rule that gave it. Lookup order: the exact
+ * code → its group (`A1a` → `A1`, `pii.mobile` → `pii`) → `default`. An unknown code goes to `default`.
+ */
+export function resolveActionRule(
+  policy: Pick<Policy, 'actions'>,
+  code: CategoryCode | GroupCode | string,
+  direction: Direction,
+): ResolvedAction {
+  const table = policy.actions as Partial<Record<string, DirectionActions>>;
+  const exact = table[code]?.[direction];
+  if (exact) return { action: exact, rule: code as ActionKey };
+  const group = getCategory(code)?.group;
+  if (group) {
+    const byGroup = table[group]?.[direction];
+    if (byGroup) return { action: byGroup, rule: group };
+  }
+  return { action: policy.actions.default[direction], rule: 'default' };
+}
+
+/** The action for a hit of `code` in `direction` (see `resolveActionRule` for the lookup order). */
+export function resolveAction(
+  policy: Pick<Policy, 'actions'>,
+  code: CategoryCode | GroupCode | string,
+  direction: Direction,
+): Action {
+  return resolveActionRule(policy, code, direction).action;
+}
