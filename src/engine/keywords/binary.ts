@@ -161,7 +161,7 @@ export function deserializeMatcher(bytes: Uint8Array, sourceName = 'library.bin'
     const start = buf.byteOffset + dataStart + offset;
     if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0) fail(`bad section ${name}`);
     if (dataStart + offset + length * Ctor.BYTES_PER_ELEMENT > buf.length) fail(`truncated section ${name}`);
-    return new Ctor(buf.buffer, start, length) as InstanceType<(typeof CONSTRUCTORS)[K]>;
+    return new Ctor(buf.buffer as ArrayBuffer, start, length) as InstanceType<(typeof CONSTRUCTORS)[K]>;
   };
 
   const automaton = {} as Record<(typeof AUTOMATON_KEYS)[number], Uint16Array | Int32Array>;

@@ -108,7 +108,7 @@ export function parseKeywordCsv(content: string, sourceName: string, options: Pa
       skip_empty_lines: true,
       comment: '#',
       comment_no_infix: true,
-    }) as { record: string[]; info: { lines: number } }[];
+    }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const line = (err as { lines?: number }).lines;
