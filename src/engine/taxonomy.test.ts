@@ -1,3 +1,7 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
   CATEGORIES,
@@ -86,5 +90,68 @@ describe('taxonomy', () => {
     expect(isCategoryCode('a1a')).toBe(false);
     expect(isGroupCode('A1')).toBe(true);
     expect(getGroup('A2')?.en).toBe('Discriminatory content');
+  });
+});
+
+// The data files under data/keywords name categories by these codes; keep them in step.
+describe('keyword data files use taxonomy codes', () => {
+  const dir = fileURLToPath(new URL('../../data/keywords/', import.meta.url));
+  const lines = (file: string): string[] =>
+    readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('#'));
+
+  const entries = lines('default.txt').map((l) => l.split('\t'));
+
+  it('default.txt: term<TAB>category[<TAB>action] with valid codes and no duplicates', () => {
+    const seen = new Set<string>();
+    for (const [term, category, action, ...rest] of entries) {
+      expect(rest, term).toEqual([]);
+      expect(term?.trim(), term).toBe(term);
+      expect(term?.toLowerCase(), term).toBe(term);
+      expect(isCategoryCode(category ?? ''), `${term} ${category}`).toBe(true);
+      expect([undefined, 'block', 'review', 'hard'], term).toContain(action);
+      expect(seen.has(term!), term).toBe(false);
+      seen.add(term!);
+    }
+  });
+
+  it('default.txt seeds every A.1/A.2 category and spam', () => {
+    const count = new Map<string, number>();
+    for (const [, category] of entries) count.set(category!, (count.get(category!) ?? 0) + 1);
+    for (const c of [...KEYWORD_SCOPE_CATEGORIES.map((k) => k.code), 'spam']) {
+      expect(count.get(c) ?? 0, c).toBeGreaterThanOrEqual(10);
+    }
+  });
+
+  it('allow.txt: every benign word contains a library term and is not one itself', () => {
+    const terms = entries.map(([t]) => t!);
+    for (const line of lines('allow.txt')) {
+      const [word, comment] = line.split('\t');
+      expect(comment === undefined || comment.startsWith('#'), line).toBe(true);
+      expect(terms, word).not.toContain(word);
+      expect(
+        terms.some((t) => word!.includes(t)),
+        word,
+      ).toBe(true);
+    }
+  });
+
+  it('shared-lists.yaml maps every shared file to a valid code and action', () => {
+    const mapping = parse(readFileSync(join(dir, 'shared-lists.yaml'), 'utf8')) as {
+      lists: Record<string, { root: string; files: Record<string, { category: string; action: string }> }>;
+    };
+    const shared = '/work/shared/data';
+    for (const list of Object.values(mapping.lists)) {
+      for (const [file, m] of Object.entries(list.files)) {
+        expect(isCategoryCode(m.category), file).toBe(true);
+        expect(['block', 'review'], file).toContain(m.action);
+      }
+      const folder = join(shared, list.root);
+      if (existsSync(folder)) {
+        const txt = readdirSync(folder).filter((f) => f.endsWith('.txt') && f !== 'LICENSE.txt');
+        expect(Object.keys(list.files).sort()).toEqual(txt.sort());
+      }
+    }
   });
 });
