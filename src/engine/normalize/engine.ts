@@ -8,20 +8,14 @@
  */
 import { RepeatCollapser } from './repeats.js';
 import { CharClass } from './separators.js';
-import {
-  CLASS_MASK,
-  CLASS_SHIFT,
-  DROPPED,
-  EXPANDS,
-  HIGH_SURROGATE,
-  KEEP_PAIR,
-  SLOW_PATH,
-  VALUE_MASK,
-  type FoldTable,
-} from './table.js';
+import * as entryLayout from './table.js';
+import type { FoldTable } from './table.js';
 
-const CJK = CharClass.CJK;
-const SEPARATOR = CharClass.Separator;
+// Module-local copies: some loaders (tsx, vite-node) turn imported bindings into getter calls, which
+// would cost more than the rest of the hot loop together.
+const { CLASS_MASK, CLASS_SHIFT, DROPPED, EXPANDS, HIGH_SURROGATE, KEEP_PAIR, SLOW_PATH, VALUE_MASK } = entryLayout;
+const CJK: number = CharClass.CJK;
+const SEPARATOR: number = CharClass.Separator;
 const REPLACEMENT = 0xfffd;
 const NO_UNIT = -1;
 /** Room kept beyond the counted worst case (a held high surrogate, a pair completed across chunks). */

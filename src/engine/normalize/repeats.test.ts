@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { RepeatCollapser } from './repeats.js';
+
+const collapse = (text: string, limit: number): string => {
+  const collapser = new RepeatCollapser(limit);
+  return [...text].filter((c) => collapser.accept(c.codePointAt(0) ?? 0)).join('');
+};
+
+describe('RepeatCollapser', () => {
+  it('keeps at most `limit` of a run', () => {
+    expect(collapse('好好好好', 2)).toBe('好好');
+    expect(collapse('!!!!!', 1)).toBe('!');
+    expect(collapse('aaabbbaaa', 2)).toBe('aabbaa');
+  });
+  it('counts astral characters as one', () => {
+    expect(collapse('😀😀😀', 2)).toBe('😀😀');
+  });
+  it('leaves runs within the limit alone', () => {
+    expect(collapse('好好学习', 2)).toBe('好好学习');
+  });
+});
