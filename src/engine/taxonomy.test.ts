@@ -126,10 +126,16 @@ describe('keyword data files use taxonomy codes', () => {
 
   it('allow.txt: every benign word contains a library term and is not one itself', () => {
     const terms = entries.map(([t]) => t!);
+    const hard = entries.filter(([, , a]) => a === 'hard').map(([t]) => t!);
     for (const line of lines('allow.txt')) {
       const [word, comment] = line.split('\t');
       expect(comment === undefined || comment.startsWith('#'), line).toBe(true);
       expect(terms, word).not.toContain(word);
+      // The allow-list also suppresses hard terms, so it must never cover one.
+      expect(
+        hard.filter((h) => word!.includes(h)),
+        word,
+      ).toEqual([]);
       expect(
         terms.some((t) => word!.includes(t)),
         word,
