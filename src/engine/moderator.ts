@@ -5,7 +5,7 @@
  */
 import { HeguiError } from './errors.js';
 import type { KeywordMatcher } from './keywords/matcher.js';
-import type { KeywordHit } from './keywords/types.js';
+import type { KeywordAction, KeywordEntry, KeywordHit } from './keywords/types.js';
 import { detectPii, redactPii } from './pii/index.js';
 import type { PiiMatch, PiiType } from './pii/types.js';
 import { policyVersion, resolveAction, type Action, type Direction, type Policy } from './policy/schema.js';
@@ -76,13 +76,29 @@ export function createModerator(parts: ModeratorParts): Moderator {
     throw new HeguiError('config_invalid', 'redaction.mode pseudonym needs a redaction key', 'redaction.mode');
   }
 
-  const keywordEvidence = (keywords: KeywordMatcher, hits: readonly KeywordHit[], direction: Direction): Evidence[] => {
+  /**
+   * Evidence for keyword hits. `combos` is the text's (or stream's) record of which parts of each
+   * combination entry have occurred; a combination fires once, on the hit that completes it.
+   */
+  const keywordEvidence = (
+    keywords: KeywordMatcher,
+    hits: readonly KeywordHit[],
+    direction: Direction,
+    combos: Map<KeywordEntry, Set<number>>,
+  ): Evidence[] => {
     const evidence: Evidence[] = [];
     for (const hit of hits) {
       for (const entry of keywords.entries(hit.pattern)) {
-        let action = resolveAction(policy, entry.category, direction);
-        if (entry.action === 'hard') action = 'block';
-        else if (entry.action === 'review' && action === 'block') action = 'review';
+        if (entry.parts) {
+          let seen = combos.get(entry);
+          if (!seen) combos.set(entry, (seen = new Set()));
+          const parts = keywords.partPatterns(entry);
+          if (seen.has(-1)) continue; // already fired
+          seen.add(hit.pattern);
+          if (parts.length === 0 || !parts.every((p) => seen.has(p))) continue;
+          seen.add(-1);
+        }
+        const action = keywordAction(resolveAction(policy, entry.category, direction), entry.action);
         evidence.push({
           start: hit.start,
           end: hit.end,
@@ -149,7 +165,8 @@ export function createModerator(parts: ModeratorParts): Moderator {
 
   const moderate = (text: string, { direction }: ModerateOptions): Verdict => {
     if (typeof text !== 'string') throw new HeguiError('input_invalid', 'text must be a string');
-    const evidence = matchers.flatMap((m) => keywordEvidence(m, m.scan(text), direction));
+    const combos = new Map<KeywordEntry, Set<number>>();
+    const evidence = matchers.flatMap((m) => keywordEvidence(m, m.scan(text), direction, combos));
     const pii = piiTypes.length > 0 ? detectPii(text, { types: piiTypes }) : [];
     evidence.push(...piiEvidence(pii, direction));
     const spans = redactionSpans(text, evidence, pii);
@@ -165,9 +182,10 @@ export function createModerator(parts: ModeratorParts): Moderator {
     /** Keyword evidence confirmed but not yet released (absolute offsets). */
     let pendingKeywords: Evidence[] = [];
     let ended = false;
+    const combos = new Map<KeywordEntry, Set<number>>();
 
     const takeHits = (matcher: KeywordMatcher, hits: KeywordHit[]) => {
-      for (const e of keywordEvidence(matcher, hits, direction)) {
+      for (const e of keywordEvidence(matcher, hits, direction, combos)) {
         evidence.push(e);
         pendingKeywords.push(e);
       }
@@ -240,6 +258,24 @@ export function createModerator(parts: ModeratorParts): Moderator {
   };
 
   return { policy, policyVersion: version, moderate, stream };
+}
+
+/**
+ * A library entry's own action refines the policy's action for its category: `hard` and `block` block
+ * (a `block` term blocks even where the category is only reviewed, unless the policy allows the
+ * category outright), `review` never blocks on its own (noisy, context-dependent terms).
+ */
+export function keywordAction(policyAction: Action, entryAction: KeywordAction | undefined): Action {
+  switch (entryAction) {
+    case 'hard':
+      return 'block';
+    case 'block':
+      return policyAction === 'allow' ? 'allow' : 'block';
+    case 'review':
+      return policyAction === 'block' ? 'review' : policyAction;
+    default:
+      return policyAction;
+  }
 }
 
 /** Applies non-overlapping replacements (overlaps keep the earlier, longer span). */

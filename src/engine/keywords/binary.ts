@@ -63,6 +63,7 @@ export function serializeMatcher(matcher: KeywordMatcher): Uint8Array {
   const entryAction = new Uint8Array(n);
   const entryFile = new Int32Array(n);
   const entryLine = new Int32Array(n);
+  const entryCombo = new Uint8Array(n);
   const intern = (map: Map<string, number>, list: string[], key: string) => {
     let id = map.get(key);
     if (id === undefined) {
@@ -75,13 +76,15 @@ export function serializeMatcher(matcher: KeywordMatcher): Uint8Array {
   d.entries.forEach((e, i) => {
     entryCategory[i] = intern(categoryIndex, categories, e.category);
     entryAction[i] = ACTIONS.indexOf(e.action);
+    entryCombo[i] = e.parts ? 1 : 0;
     const colon = e.source.lastIndexOf(':');
     const line = Number(e.source.slice(colon + 1));
     const hasLine = colon > 0 && Number.isInteger(line);
     entryFile[i] = intern(fileIndex, files, hasLine ? e.source.slice(0, colon) : e.source);
     entryLine[i] = hasLine ? line : 0;
   });
-  const terms = new TextEncoder().encode(d.entries.map((e) => e.term).join('\n'));
+  // Terms are joined with "\n"; combination parts with "\u0001" (control characters never occur in terms).
+  const terms = new TextEncoder().encode(d.entries.map((e) => (e.parts ? e.parts.join('\u0001') : e.term)).join('\n'));
 
   const arrays: Record<string, Uint8Array | Uint16Array | Int32Array> = {
     patternFlags: d.patternFlags,
@@ -92,6 +95,7 @@ export function serializeMatcher(matcher: KeywordMatcher): Uint8Array {
     entryAction,
     entryFile,
     entryLine,
+    entryCombo,
     terms,
   };
   for (const key of AUTOMATON_KEYS) arrays[key] = d.automaton[key];
@@ -180,18 +184,20 @@ export function deserializeMatcher(bytes: Uint8Array, sourceName = 'library.bin'
   const entryAction = section('entryAction', 'u8');
   const entryFile = section('entryFile', 'i32');
   const entryLine = section('entryLine', 'i32');
+  const entryCombo = section('entryCombo', 'u8');
   if (terms.length !== entryCategory.length && !(terms.length === 1 && entryCategory.length === 0)) {
     fail('entry tables disagree');
   }
   const entries: KeywordEntry[] = new Array(entryCategory.length);
   for (let i = 0; i < entries.length; i++) {
     const file = header.files[entryFile[i]!] ?? '?';
-    entries[i] = {
-      term: terms[i]!,
+    const base = {
       category: header.categories[entryCategory[i]!] ?? 'unclassified',
       action: ACTIONS[entryAction[i]!],
       source: entryLine[i] ? `${file}:${entryLine[i]}` : file,
     };
+    const term = terms[i]!;
+    entries[i] = entryCombo[i] ? { term: term.split('\u0001').join('+'), parts: term.split('\u0001'), ...base } : { term, ...base };
   }
   const data: MatcherData = {
     normalize: header.normalize,

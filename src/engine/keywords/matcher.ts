@@ -5,7 +5,7 @@
  */
 import { createNormalizer } from '../normalize/index.js';
 import type { NormalizeOptions } from '../normalize/types.js';
-import { buildAutomaton, type AutomatonArrays } from './automaton.js';
+import { buildAutomaton, transition, type AutomatonArrays } from './automaton.js';
 import { pinyinVariants } from './pinyin.js';
 import {
   KeywordStreamScanner,
@@ -64,6 +64,7 @@ export class KeywordMatcher {
   readonly diagnostics: readonly LibraryDiagnostic[];
   private readonly normalizer: ReturnType<typeof createNormalizer>;
   private readonly tables: ScanTables;
+  private readonly partCache = new WeakMap<KeywordEntry, readonly number[]>();
 
   constructor(data: MatcherData, diagnostics: readonly LibraryDiagnostic[] = []) {
     this.data = data;
@@ -104,6 +105,14 @@ export class KeywordMatcher {
     };
 
     library.entries.forEach((entry, index) => {
+      if (entry.parts) {
+        // A combination: each part is its own pattern pointing back at the entry.
+        for (const part of entry.parts) {
+          const text = normalizer.normalize(part).text;
+          if (text !== '') entriesOf[intern(text, PATTERN_KEYWORD, 'term')]!.push(index);
+        }
+        return;
+      }
       const text = normalizer.normalize(entry.term).text;
       if (text === '') {
         diagnostics.push({ severity: 'warning', where: entry.source, message: `"${entry.term}" normalises to nothing` });
@@ -162,6 +171,31 @@ export class KeywordMatcher {
     const result: KeywordEntry[] = [];
     for (let i = patternEntryStart[pattern]!; i < patternEntryStart[pattern + 1]!; i++) result.push(entries[entryIds[i]!]!);
     return result;
+  }
+
+  /**
+   * Pattern ids of a combination entry's parts (a part that normalises to nothing is left out).
+   * Derived by walking the automaton, so it also works for a matcher loaded from a binary.
+   */
+  partPatterns(entry: KeywordEntry): readonly number[] {
+    let ids = this.partCache.get(entry);
+    if (!ids) {
+      ids = (entry.parts ?? []).map((part) => this.patternId(this.normalizer.normalize(part).text)).filter((id) => id >= 0);
+      this.partCache.set(entry, ids);
+    }
+    return ids;
+  }
+
+  /** The id of the pattern equal to `normalised`, or -1. */
+  patternId(normalised: string): number {
+    const a = this.data.automaton;
+    let node = 0;
+    for (let i = 0; i < normalised.length && node !== -1; i++) {
+      const c = a.classOf[normalised.charCodeAt(i)]!;
+      node = c === 0 ? -1 : transition(a, node, c);
+      if (node === 0) node = -1;
+    }
+    return node <= 0 ? -1 : a.out[node]!;
   }
 
   variant(pattern: number): PatternVariant {

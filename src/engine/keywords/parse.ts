@@ -14,6 +14,8 @@ export interface ParseOptions {
   defaultCategory?: string;
   /** Action for lines that do not name one. */
   defaultAction?: KeywordAction;
+  /** Lines `a+b+c` are combination terms (all parts must occur), not a literal "+". */
+  combinations?: boolean;
 }
 
 export interface ParsedKeywords {
@@ -57,7 +59,12 @@ function toEntry(
   if (actionText !== undefined && !ACTIONS.has(actionText)) {
     return error(`unknown action "${actionText}" (expected block, review or hard)`);
   }
-  return { term, category, action: actionText as KeywordAction | undefined, source: where };
+  const action = actionText as KeywordAction | undefined;
+  if (options.combinations && term.includes('+')) {
+    const parts = [...new Set(term.split('+').map((p) => p.trim()).filter((p) => p !== ''))];
+    if (parts.length >= 2) return { term, category, action, source: where, parts };
+  }
+  return { term, category, action, source: where };
 }
 
 /** One term per line; optional `term<TAB>category<TAB>action`; `#` starts a comment line. */

@@ -16,6 +16,11 @@ export interface KeywordEntry {
   readonly action: KeywordAction | undefined;
   /** `file:line` the entry came from. */
   readonly source: string;
+  /**
+   * A combination term (`a+b+c` in lists that use that syntax): it matches only when every part
+   * occurs in the text, in any order. `term` keeps the line as written.
+   */
+  readonly parts?: readonly string[];
 }
 
 export interface LibraryDiagnostic {
