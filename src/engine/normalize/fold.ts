@@ -49,7 +49,8 @@ function foldOnce(text: string, options: FoldOptions): string {
   if (options.width) out = mapCodePoints(out, foldWidth);
   if (options.caseFold) out = mapCodePoints(out, foldCase);
   if (options.traditional) out = mapCodePoints(out, foldTraditional);
-  if (options.stripInvisible) out = mapCodePoints(out, (cp) => (isInvisible(cp) ? '' : String.fromCodePoint(cp)));
+  if (options.stripInvisible)
+    out = mapCodePoints(out, (cp) => (isInvisible(cp) ? '' : String.fromCodePoint(cp)));
   return out;
 }
 

@@ -70,7 +70,12 @@ class ChunkStream implements NormalizerStream {
 
   private view(): NormalizedChunk {
     const { codes, starts, ends, length } = this.pass;
-    return { codes: codes.subarray(0, length), starts: starts.subarray(0, length), ends: ends.subarray(0, length), length };
+    return {
+      codes: codes.subarray(0, length),
+      starts: starts.subarray(0, length),
+      ends: ends.subarray(0, length),
+      length,
+    };
   }
 }
 

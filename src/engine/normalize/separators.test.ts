@@ -11,7 +11,25 @@ describe('character classes', () => {
     for (const char of ['ア', '한', '⺀', '⼀', '。', 'a', '1']) expect(isCJK(cp(char)), char).toBe(false);
   });
   it('separators: punctuation, symbols, emoji and their modifiers, spaces, controls, marks', () => {
-    const separators = ['*', '.', ' ', '\n', '\t', '。', '，', '🎲', '🏻', '\u200d', '\ufe0f', '\u20e3', '\u0336', '♥', '$', '\u3000', '🇨'];
+    const separators = [
+      '*',
+      '.',
+      ' ',
+      '\n',
+      '\t',
+      '。',
+      '，',
+      '🎲',
+      '🏻',
+      '\u200d',
+      '\ufe0f',
+      '\u20e3',
+      '\u0336',
+      '♥',
+      '$',
+      '\u3000',
+      '🇨',
+    ];
     for (const char of separators) expect(isSeparator(cp(char)), JSON.stringify(char)).toBe(true);
   });
   it('letters and digits are never separators', () => {

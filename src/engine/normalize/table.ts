@@ -51,7 +51,13 @@ const tableCache = new Map<string, FoldTable>();
 
 /** The compiled table for an option set; built once per distinct set and shared by every normaliser. */
 export function getFoldTable(options: FoldOptions): FoldTable {
-  const key = [options.width, options.caseFold, options.traditional, options.stripInvisible, options.homoglyphs]
+  const key = [
+    options.width,
+    options.caseFold,
+    options.traditional,
+    options.stripInvisible,
+    options.homoglyphs,
+  ]
     .map((on) => (on ? '1' : '0'))
     .join('');
   let table = tableCache.get(key);

@@ -42,7 +42,10 @@ function buildTraditionalTable(): TraditionalTable {
   const toSimplified = ConverterFactory(...(Locale.to['cn'] ?? []));
   const converted = toSimplified(codePoints.map((cp) => String.fromCodePoint(cp)).join('\n')).split('\n');
   if (converted.length !== codePoints.length) {
-    throw new HeguiError('internal', 'opencc-js changed the number of lines while converting single characters');
+    throw new HeguiError(
+      'internal',
+      'opencc-js changed the number of lines while converting single characters',
+    );
   }
   const direct = new Map<number, number>();
   codePoints.forEach((cp, i) => {
