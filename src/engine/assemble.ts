@@ -22,6 +22,8 @@ export interface AssembleOptions {
   readonly keywords?: readonly KeywordSourceSpec[];
   /** Category for files by name (the shared lists' mapping). */
   readonly mapping?: FileCategoryMapping;
+  /** Extra allow-list files (one term a line). */
+  readonly extraAllowFiles?: readonly string[];
   readonly redactionKey?: string;
 }
 
@@ -49,6 +51,7 @@ export function assembleModerator(options: AssembleOptions = {}): Assembled {
     ...(kw.builtin ? loadAllowList(builtin.allowList) : []),
     ...policy.allowList,
     ...policy.allowListFiles.flatMap((path) => loadAllowList(path)),
+    ...(options.extraAllowFiles ?? []).flatMap((path) => loadAllowList(path)),
   ];
 
   const textSources: LibrarySource[] = [];

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/** `hegui` command line: one file per command, registered here. */
+import { Command, CommanderError } from 'commander';
+import { EXIT_ERROR, reportError } from './errors.js';
+import { registerKeywords } from './keywords.js';
+import { registerScan } from './scan.js';
+
+const program = new Command()
+  .name('hegui')
+  .description('合规 hegui — compliance gateway for generative-AI services in China')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+/** Runs a command's work and sets the exit status; every error gets its code and a message. */
+function run(work: () => Promise<number>): void {
+  work().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.exitCode = reportError(err);
+    },
+  );
+}
+
+registerScan(program, run);
+registerKeywords(program, run);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : EXIT_ERROR;
+  } else {
+    process.exitCode = reportError(err);
+  }
+}
