@@ -20,6 +20,12 @@ export interface AutomatonArrays {
   readonly edgeTarget: Int32Array;
   readonly fail: Int32Array;
   readonly depth: Int32Array;
+  /**
+   * Depth of the deepest node on this node's failure chain (itself included) that still has children:
+   * how far back a match that is not complete yet can start. Text before `pos - liveDepth` can take
+   * part in no future match.
+   */
+  readonly liveDepth: Int32Array;
   /** Pattern id ending exactly at this node, or -1. */
   readonly out: Int32Array;
   /** Next node on the failure chain that ends a pattern, or -1. */
@@ -96,6 +102,7 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
   const dictLink = new Int32Array(nodeCount).fill(-1);
   const emit = new Int32Array(nodeCount).fill(-1);
   const depth = Int32Array.from(nodeDepth);
+  const liveDepth = new Int32Array(nodeCount);
   const arrays: AutomatonArrays = {
     classOf,
     rootNext,
@@ -104,6 +111,7 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
     edgeTarget,
     fail,
     depth,
+    liveDepth,
     out,
     dictLink,
     emit,
@@ -120,6 +128,8 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
     const f = fail[u]!;
     dictLink[u] = out[f] !== -1 ? f : dictLink[f]!;
     emit[u] = out[u] !== -1 ? u : dictLink[u]!;
+    // BFS order: the failure target (shallower) is already done.
+    liveDepth[u] = edgeStart[u + 1]! > edgeStart[u]! ? depth[u]! : liveDepth[f]!;
     for (let e = edgeStart[u]!; e < edgeStart[u + 1]!; e++) {
       const v = edgeTarget[e]!;
       const c = edgeClass[e]!;

@@ -40,6 +40,7 @@ const AUTOMATON_KEYS = [
   'edgeTarget',
   'fail',
   'depth',
+  'liveDepth',
   'out',
   'dictLink',
   'emit',

@@ -5,7 +5,7 @@
  *
  * A hit is only final once nothing later in the text can change it:
  * - an allow-listed term could still complete around it (the Scunthorpe rule) — impossible once the
- *   hit starts before every partial match the automaton is tracking (`pos - depth[state]`);
+ *   hit starts before every partial match that can still grow (`pos - liveDepth[state]`);
  * - a pattern that needs a word boundary on its right needs one more character (or the end).
  * Until then it is pending, and `safeOffset` keeps the text from its start back.
  */
@@ -90,7 +90,7 @@ export class KeywordStreamScanner {
    */
   get safeOffset(): number {
     if (this.ended) return this.norm.consumed;
-    let safeUnit = this.pos - this.t.automaton.depth[this.state]!;
+    let safeUnit = this.pos - this.t.automaton.liveDepth[this.state]!;
     for (const c of this.pending) if (c.ns < safeUnit) safeUnit = c.ns;
     if (safeUnit < this.pos) return this.ringStart[safeUnit & this.mask]!;
     // Nothing in play: up to the end of the last normalised unit (the normaliser may still hold
@@ -191,7 +191,7 @@ export class KeywordStreamScanner {
       this.allows.length = 0;
       return;
     }
-    const horizon = pos - a.depth[s]!;
+    const horizon = pos - a.liveDepth[s]!;
     const still: Candidate[] = [];
     for (const c of this.pending) {
       if (c.pattern === -1) continue;

@@ -1,7 +1,13 @@
 /**
  * The single pass: per code unit one table lookup (see table.ts), plus the context steps with a few
- * words of state — separators held back after a CJK character until the next non-separator decides
- * their fate, a high surrogate split off by a chunk boundary, and the repeat collapser.
+ * words of state.
+ *
+ * Separator skipping is done by rewinding rather than by buffering: a separator run that follows a CJK
+ * character is written to the output provisionally and `holdFrom` remembers where it began; if the next
+ * non-separator is CJK the output is rewound to `holdFrom`, otherwise the run simply stays. Every unit is
+ * thus stored once, straight away, which keeps the hot loop short. A stream cannot take back what it has
+ * already handed out, so a run still undecided at the end of a chunk is moved to a small carry buffer and
+ * put back in front of the next chunk's output.
  *
  * Output goes to growable typed buffers. A pass appends with `feed`; the owner decides whether the
  * buffers are handed out for good (whole-text normalize) or rewound and reused (stream chunks).
@@ -13,12 +19,12 @@ import type { FoldTable } from './table.js';
 
 // Module-local copies: some loaders (tsx, vite-node) turn imported bindings into getter calls, which
 // would cost more than the rest of the hot loop together.
-const { CLASS_MASK, CLASS_SHIFT, DROPPED, EXPANDS, HIGH_SURROGATE, KEEP_PAIR, SLOW_PATH, VALUE_MASK } =
-  entryLayout;
+const { CLASS_MASK, CLASS_SHIFT, DROPPED, EXPANDS, HIGH_SURROGATE, KEEP_PAIR, SLOW_PATH, VALUE_MASK } = entryLayout;
 const CJK: number = CharClass.CJK;
 const SEPARATOR: number = CharClass.Separator;
 const REPLACEMENT = 0xfffd;
 const NO_UNIT = -1;
+const NOT_HOLDING = -1;
 /** Room kept beyond the counted worst case (a held high surrogate, a pair completed across chunks). */
 const SLACK = 4;
 
@@ -33,17 +39,19 @@ export class NormalizationPass {
   codes: Uint16Array;
   starts: Int32Array;
   ends: Int32Array;
-  /** Units written to the output buffers. */
+  /** Units written to the output buffers (the undecided separator run of a stream excluded). */
   length = 0;
   /** Original code units fed so far. */
   consumed = 0;
 
-  private pendingCodes: Uint16Array;
-  private pendingStarts: Int32Array;
-  private pendingEnds: Int32Array;
-  private pendingLength = 0;
-  /** True when separators that follow now must be held back: the last kept character was CJK. */
+  /** Output index where the separator run that follows a CJK character begins, or NOT_HOLDING. */
+  private holdFrom = NOT_HOLDING;
+  /** The last kept non-separator was CJK (and skipping is on): separators now are held. */
   private afterCJK = false;
+  private carryCodes = new Uint16Array(16);
+  private carryStarts = new Int32Array(16);
+  private carryEnds = new Int32Array(16);
+  private carryLength = 0;
   private heldHigh = NO_UNIT;
   private heldAt = 0;
   private readonly bmp: Uint32Array;
@@ -60,19 +68,17 @@ export class NormalizationPass {
     this.codes = new Uint16Array(capacity);
     this.starts = new Int32Array(capacity);
     this.ends = new Int32Array(capacity);
-    this.pendingCodes = new Uint16Array(16);
-    this.pendingStarts = new Int32Array(16);
-    this.pendingEnds = new Int32Array(16);
   }
 
+  /** Appends the normalised form of `chunk`; an undecided trailing separator run is kept back. */
   feed(chunk: string): void {
     const n = chunk.length;
     const base = this.consumed;
     this.consumed += n;
-    if (n === 0) return;
-    this.reserve(n + SLACK);
+    this.reserve(this.carryLength + n + SLACK);
+    this.restoreCarry();
     let i = 0;
-    if (this.heldHigh !== NO_UNIT) {
+    if (this.heldHigh !== NO_UNIT && n > 0) {
       const high = this.heldHigh;
       this.heldHigh = NO_UNIT;
       const next = chunk.charCodeAt(0);
@@ -83,88 +89,85 @@ export class NormalizationPass {
         this.token(SEPARATOR, REPLACEMENT, NO_UNIT, this.heldAt, this.heldAt + 1);
       }
     }
-    this.loop(chunk, i, base);
+    if (this.collapser === undefined) this.loop(chunk, i, base);
+    else this.loopWithCollapse(chunk, i, base);
+    this.stashCarry();
   }
 
-  /** End of text: a dangling high surrogate becomes U+FFFD, held-back separators are kept. */
+  /** End of text: a dangling high surrogate becomes U+FFFD, a held separator run is kept. */
   finish(): void {
-    this.reserve(SLACK);
+    this.reserve(this.carryLength + SLACK);
+    this.restoreCarry();
     if (this.heldHigh !== NO_UNIT) {
       this.heldHigh = NO_UNIT;
       this.token(SEPARATOR, REPLACEMENT, NO_UNIT, this.heldAt, this.heldAt + 1);
     }
-    this.flushPending();
+    this.holdFrom = NOT_HOLDING;
     this.afterCJK = false;
   }
 
-  /** The hot loop; everything unusual leaves it through `slow`. */
+  /** The hot loop (no repeat collapse); everything unusual leaves it through `slow`. */
   private loop(chunk: string, from: number, base: number): void {
     const bmp = this.bmp;
-    const collapser = this.collapser;
     const skip = this.skipSeparators;
     const n = chunk.length;
     let codes = this.codes;
     let starts = this.starts;
     let ends = this.ends;
-    let pendingCodes = this.pendingCodes;
-    let pendingStarts = this.pendingStarts;
-    let pendingEnds = this.pendingEnds;
     let out = this.length;
-    let pending = this.pendingLength;
+    let holdFrom = this.holdFrom;
     let afterCJK = this.afterCJK;
     for (let i = from; i < n; i++) {
-      const unit = chunk.charCodeAt(i);
-      const entry = bmp[unit] as number;
+      const entry = bmp[chunk.charCodeAt(i)] as number;
       const at = base + i;
       if ((entry & SLOW_PATH) === 0) {
         const cls = (entry >>> CLASS_SHIFT) & CLASS_MASK;
-        if (cls === SEPARATOR) {
-          if (afterCJK) {
-            pendingCodes[pending] = entry;
-            pendingStarts[pending] = at;
-            pendingEnds[pending] = at + 1;
-            pending++;
-            continue;
+        if (cls === CJK) {
+          if (holdFrom !== NOT_HOLDING) {
+            out = holdFrom;
+            holdFrom = NOT_HOLDING;
           }
+          afterCJK = skip;
+        } else if (cls === SEPARATOR) {
+          if (afterCJK && holdFrom === NOT_HOLDING) holdFrom = out;
         } else {
-          if (pending !== 0) {
-            if (cls === CJK) {
-              pending = 0;
-            } else {
-              this.length = out;
-              this.pendingLength = pending;
-              this.flushPending();
-              out = this.length;
-              pending = 0;
-            }
-          }
-          afterCJK = skip && cls === CJK;
+          holdFrom = NOT_HOLDING;
+          afterCJK = false;
         }
-        if (collapser === undefined || collapser.accept(entry & VALUE_MASK)) {
-          codes[out] = entry;
-          starts[out] = at;
-          ends[out] = at + 1;
-          out++;
-        }
+        codes[out] = entry;
+        starts[out] = at;
+        ends[out] = at + 1;
+        out++;
       } else {
         this.length = out;
-        this.pendingLength = pending;
+        this.holdFrom = holdFrom;
         this.afterCJK = afterCJK;
         i = this.slow(entry, chunk, i, base);
         out = this.length;
-        pending = this.pendingLength;
+        holdFrom = this.holdFrom;
         afterCJK = this.afterCJK;
         codes = this.codes;
         starts = this.starts;
         ends = this.ends;
-        pendingCodes = this.pendingCodes;
-        pendingStarts = this.pendingStarts;
-        pendingEnds = this.pendingEnds;
       }
     }
     this.length = out;
-    this.pendingLength = pending;
+    this.holdFrom = holdFrom;
     this.afterCJK = afterCJK;
+  }
+
+  /** Same as `loop`, one token at a time through `token`, which also consults the repeat collapser. */
+  private loopWithCollapse(chunk: string, from: number, base: number): void {
+    const bmp = this.bmp;
+    for (let i = from; i < chunk.length; i++) {
+      const entry = bmp[chunk.charCodeAt(i)] as number;
+      if ((entry & SLOW_PATH) === 0) {
+        const at = base + i;
+        this.token((entry >>> CLASS_SHIFT) & CLASS_MASK, entry & VALUE_MASK, NO_UNIT, at, at + 1);
+      } else {
+        i = this.slow(entry, chunk, i, base);
+      }
+    }
   }
 
   /** Handles unit `i` whose entry is not a plain one; returns the index of the last unit it consumed. */
@@ -194,15 +197,8 @@ export class NormalizationPass {
     this.apply(this.table.astral(codePoint), high, low, at, at + 2, remaining);
   }
 
-  /** Emits what a (non-surrogate-pending) table entry says for the source character [start, end). */
-  private apply(
-    entry: number,
-    unit: number,
-    low: number,
-    start: number,
-    end: number,
-    remaining: number,
-  ): void {
+  /** Emits what a table entry says for the source character [start, end). */
+  private apply(entry: number, unit: number, low: number, start: number, end: number, remaining: number): void {
     if (entry & DROPPED) return;
     const cls = (entry >>> CLASS_SHIFT) & CLASS_MASK;
     if (entry & KEEP_PAIR) {
@@ -226,30 +222,22 @@ export class NormalizationPass {
 
   /** One output character (one unit, or a surrogate pair when `second` is set) through the context steps. */
   private token(cls: number, first: number, second: number, start: number, end: number): void {
-    if (cls === SEPARATOR) {
-      if (this.afterCJK) {
-        this.hold(first, start, end);
-        if (second !== NO_UNIT) this.hold(second, start, end);
-        return;
+    if (cls === CJK) {
+      if (this.holdFrom !== NOT_HOLDING) {
+        this.length = this.holdFrom;
+        this.holdFrom = NOT_HOLDING;
+        this.collapser?.rewind();
+      }
+      this.afterCJK = this.skipSeparators;
+    } else if (cls === SEPARATOR) {
+      if (this.afterCJK && this.holdFrom === NOT_HOLDING) {
+        this.holdFrom = this.length;
+        this.collapser?.mark();
       }
     } else {
-      if (this.pendingLength !== 0) {
-        if (cls === CJK) this.pendingLength = 0;
-        else this.flushPending();
-      }
-      this.afterCJK = this.skipSeparators && cls === CJK;
+      this.holdFrom = NOT_HOLDING;
+      this.afterCJK = false;
     }
-    this.emit(first, second, start, end);
-  }
-
-  private hold(unit: number, start: number, end: number): void {
-    const p = this.pendingLength++;
-    this.pendingCodes[p] = unit;
-    this.pendingStarts[p] = start;
-    this.pendingEnds[p] = end;
-  }
-
-  private emit(first: number, second: number, start: number, end: number): void {
     if (this.collapser !== undefined) {
       const codePoint = second === NO_UNIT ? first : 0x10000 + ((first - 0xd800) << 10) + (second - 0xdc00);
       if (!this.collapser.accept(codePoint)) return;
@@ -268,41 +256,45 @@ export class NormalizationPass {
     this.length = o;
   }
 
-  /** The held-back separators turned out not to sit between two CJK characters: keep them. */
-  private flushPending(): void {
-    const count = this.pendingLength;
-    this.pendingLength = 0;
-    const codes = this.pendingCodes;
-    for (let p = 0; p < count; p++) {
-      const unit = codes[p] as number;
-      const start = this.pendingStarts[p] as number;
-      const end = this.pendingEnds[p] as number;
-      // Lone surrogates never reach here (they became U+FFFD), so a high one always starts a pair.
-      if (unit >= 0xd800 && unit <= 0xdbff && p + 1 < count) {
-        this.emit(unit, codes[p + 1] as number, start, end);
-        p++;
-      } else {
-        this.emit(unit, NO_UNIT, start, end);
-      }
+  /** Moves the undecided separator run out of the output, to be put back by the next feed/finish. */
+  private stashCarry(): void {
+    if (this.holdFrom === NOT_HOLDING) return;
+    const count = this.length - this.holdFrom;
+    if (count > this.carryCodes.length) {
+      const capacity = Math.max(count, this.carryCodes.length * 2);
+      this.carryCodes = new Uint16Array(capacity);
+      this.carryStarts = new Int32Array(capacity);
+      this.carryEnds = new Int32Array(capacity);
     }
+    this.carryCodes.set(this.codes.subarray(this.holdFrom, this.length));
+    this.carryStarts.set(this.starts.subarray(this.holdFrom, this.length));
+    this.carryEnds.set(this.ends.subarray(this.holdFrom, this.length));
+    this.carryLength = count;
+    this.length = this.holdFrom;
+    this.holdFrom = NOT_HOLDING;
   }
 
-  /** Makes room for `units` more output units on top of everything already written or held. */
+  /** Puts a stashed run back at the end of the output and resumes holding it. Capacity must be reserved. */
+  private restoreCarry(): void {
+    if (this.carryLength === 0) return;
+    const at = this.length;
+    const count = this.carryLength;
+    this.codes.set(this.carryCodes.subarray(0, count), at);
+    this.starts.set(this.carryStarts.subarray(0, count), at);
+    this.ends.set(this.carryEnds.subarray(0, count), at);
+    this.length = at + count;
+    this.holdFrom = at;
+    this.carryLength = 0;
+  }
+
+  /** Makes room for `units` more output units after what is already written. */
   private reserve(units: number): void {
-    const outNeeded = this.length + this.pendingLength + units;
-    if (outNeeded > this.codes.length) {
-      const capacity = Math.max(outNeeded, this.codes.length * 2);
-      this.codes = grow(this.codes, new Uint16Array(capacity), this.length);
-      this.starts = grow(this.starts, new Int32Array(capacity), this.length);
-      this.ends = grow(this.ends, new Int32Array(capacity), this.length);
-    }
-    const pendingNeeded = this.pendingLength + units;
-    if (pendingNeeded > this.pendingCodes.length) {
-      const capacity = Math.max(pendingNeeded, this.pendingCodes.length * 2);
-      this.pendingCodes = grow(this.pendingCodes, new Uint16Array(capacity), this.pendingLength);
-      this.pendingStarts = grow(this.pendingStarts, new Int32Array(capacity), this.pendingLength);
-      this.pendingEnds = grow(this.pendingEnds, new Int32Array(capacity), this.pendingLength);
-    }
+    const needed = this.length + units;
+    if (needed <= this.codes.length) return;
+    const capacity = Math.max(needed, this.codes.length * 2);
+    this.codes = grow(this.codes, new Uint16Array(capacity), this.length);
+    this.starts = grow(this.starts, new Int32Array(capacity), this.length);
+    this.ends = grow(this.ends, new Int32Array(capacity), this.length);
   }
 }
 

@@ -19,3 +19,15 @@ describe('RepeatCollapser', () => {
     expect(collapse('好好学习', 2)).toBe('好好学习');
   });
 });
+
+describe('RepeatCollapser.mark/rewind', () => {
+  it('forgets what was accepted after the mark', () => {
+    const collapser = new RepeatCollapser(2);
+    collapser.accept(0x61);
+    collapser.mark();
+    collapser.accept(0x61);
+    expect(collapser.accept(0x61)).toBe(false);
+    collapser.rewind();
+    expect(collapser.accept(0x61)).toBe(true);
+  });
+});

@@ -7,6 +7,8 @@
 export class RepeatCollapser {
   private last = -1;
   private run = 0;
+  private markedLast = -1;
+  private markedRun = 0;
 
   constructor(private readonly limit: number) {}
 
@@ -19,5 +21,16 @@ export class RepeatCollapser {
     this.last = codePoint;
     this.run = 1;
     return true;
+  }
+
+  /** Remembers the current state, to go back to if what follows is taken back (held separators dropped). */
+  mark(): void {
+    this.markedLast = this.last;
+    this.markedRun = this.run;
+  }
+
+  rewind(): void {
+    this.last = this.markedLast;
+    this.run = this.markedRun;
   }
 }
