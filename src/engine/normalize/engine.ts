@@ -19,7 +19,8 @@ import type { FoldTable } from './table.js';
 
 // Module-local copies: some loaders (tsx, vite-node) turn imported bindings into getter calls, which
 // would cost more than the rest of the hot loop together.
-const { CLASS_MASK, CLASS_SHIFT, DROPPED, EXPANDS, HIGH_SURROGATE, KEEP_PAIR, SLOW_PATH, VALUE_MASK } = entryLayout;
+const { CLASS_MASK, CLASS_SHIFT, DROPPED, EXPANDS, HIGH_SURROGATE, KEEP_PAIR, SLOW_PATH, VALUE_MASK } =
+  entryLayout;
 const CJK: number = CharClass.CJK;
 const SEPARATOR: number = CharClass.Separator;
 const REPLACEMENT = 0xfffd;
@@ -198,7 +199,14 @@ export class NormalizationPass {
   }
 
   /** Emits what a table entry says for the source character [start, end). */
-  private apply(entry: number, unit: number, low: number, start: number, end: number, remaining: number): void {
+  private apply(
+    entry: number,
+    unit: number,
+    low: number,
+    start: number,
+    end: number,
+    remaining: number,
+  ): void {
     if (entry & DROPPED) return;
     const cls = (entry >>> CLASS_SHIFT) & CLASS_MASK;
     if (entry & KEEP_PAIR) {
