@@ -42,3 +42,13 @@ describe('character classes', () => {
     expect(classify(0xd800)).toBe(CharClass.Other);
   });
 });
+
+describe('sentence boundaries', () => {
+  it('never joins CJK across a sentence end or a line break', async () => {
+    const { normalize } = await import('./index.js');
+    expect(normalize('我不赌。博物馆').text).toBe('我不赌。博物馆');
+    expect(normalize('我不赌！博物馆').text).toBe('我不赌!博物馆');
+    expect(normalize('赌\n博').text).toBe('赌\n博');
+    expect(normalize('赌，博').text).toBe('赌博');
+  });
+});

@@ -40,10 +40,23 @@ export function isSeparator(codePoint: number): boolean {
   return SEPARATOR.test(String.fromCodePoint(codePoint));
 }
 
+/**
+ * Sentence ends and line breaks are never skipped: joining across them (我不赌。博物馆 → 赌博物馆)
+ * would make false positives out of ordinary prose, while evasions use spaces and symbols inside a word.
+ */
+const SENTENCE_BOUNDARIES: ReadonlySet<number> = new Set(
+  [...'。！？!?；;\n\r\u2028\u2029\u0085\u3002'].map((c) => c.codePointAt(0)!),
+);
+
+export function isSentenceBoundary(codePoint: number): boolean {
+  return SENTENCE_BOUNDARIES.has(codePoint);
+}
+
 export function classify(codePoint: number): CharClass {
   // Lone surrogates are ordinary code units: never CJK, never separators.
   if (codePoint >= 0xd800 && codePoint <= 0xdfff) return CharClass.Other;
   if (isCJK(codePoint)) return CharClass.CJK;
+  if (isSentenceBoundary(codePoint)) return CharClass.Other;
   if (isSeparator(codePoint)) return CharClass.Separator;
   return CharClass.Other;
 }

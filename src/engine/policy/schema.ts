@@ -7,6 +7,7 @@
  * This module is pure (no I/O); reading files and resolving paths lives in `load.ts`.
  */
 import { z } from 'zod';
+import type { KeywordAction } from '../keywords/types.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import {
   CATEGORIES,
@@ -109,8 +110,7 @@ const NormalizeSchema = z.strictObject({
 });
 
 /** Action a keyword library line may carry; `hard` = block regardless of context or policy. */
-export const KEYWORD_ACTIONS = ['block', 'review', 'hard'] as const;
-export type KeywordAction = (typeof KEYWORD_ACTIONS)[number];
+export const KEYWORD_ACTIONS = ['block', 'review', 'hard'] as const satisfies readonly KeywordAction[];
 
 /** One extra keyword library file. */
 const KeywordLibrarySchema = z.strictObject({
@@ -121,7 +121,7 @@ const KeywordLibrarySchema = z.strictObject({
   /** Action for lines that name none. */
   action: z.enum(KEYWORD_ACTIONS).optional(),
 });
-export type KeywordLibrary = z.infer<typeof KeywordLibrarySchema>;
+export type PolicyKeywordLibrary = z.infer<typeof KeywordLibrarySchema>;
 
 const KeywordsDetectorSchema = z.strictObject({
   /** Run the keyword detector at all. */
