@@ -30,7 +30,11 @@ describe('hegui scan', () => {
     const r = hegui(['scan', '-f', 'json'], '有人在卖冰 毒');
     expect(r.code).toBe(1);
     const verdict = JSON.parse(r.out);
-    expect(verdict).toMatchObject({ action: 'block', direction: 'input', policyVersion: expect.stringMatching(/^cn-default@/) });
+    expect(verdict).toMatchObject({
+      action: 'block',
+      direction: 'input',
+      policyVersion: expect.stringMatching(/^cn-default@/),
+    });
     expect(verdict.evidence[0]).toMatchObject({ start: 4, end: 7, detector: 'keywords' });
   });
 
@@ -42,13 +46,22 @@ describe('hegui scan', () => {
   });
 
   it('streams JSONL in order, with an error object for a bad line and exit 2', () => {
-    const input = ['{"id":"a","text":"你好"}', '{"id":"b","text":"冰毒"}', '{oops', '{"id":"d"}', ''].join('\n');
+    const input = ['{"id":"a","text":"你好"}', '{"id":"b","text":"冰毒"}', '{oops', '{"id":"d"}', ''].join(
+      '\n',
+    );
     const r = hegui(['scan', '--jsonl', '-'], input);
     expect(r.code).toBe(2);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(4);
     expect(lines[0]).toEqual({ id: 'a', action: 'allow', categories: [], evidence: [] });
-    expect(lines[1]).toMatchObject({ id: 'b', action: 'block', categories: [{ code: expect.any(String), score: 1 }] });
+    expect(lines[1]).toMatchObject({
+      id: 'b',
+      action: 'block',
+      categories: [{ code: expect.any(String), score: 1 }],
+    });
     expect(lines[2].error).toMatchObject({ code: 'input_invalid', line: 3 });
     expect(lines[3].error.message).toContain('"text"');
   });

@@ -13,6 +13,7 @@ export function printDiagnostics(diagnostics: readonly LibraryDiagnostic[], verb
   ] as const) {
     const shown = verbose ? list : list.slice(0, SHOWN);
     for (const d of shown) process.stderr.write(`${d.where}: ${label}: ${d.message}\n`);
-    if (list.length > shown.length) process.stderr.write(`… ${list.length - shown.length} more ${label}s (--verbose shows all)\n`);
+    if (list.length > shown.length)
+      process.stderr.write(`… ${list.length - shown.length} more ${label}s (--verbose shows all)\n`);
   }
 }

@@ -12,7 +12,12 @@ export async function readAll(source: string): Promise<Buffer> {
     return await readFile(source);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new HeguiError('input_invalid', code === 'ENOENT' ? 'no such file' : (err as Error).message, source, { cause: err });
+    throw new HeguiError(
+      'input_invalid',
+      code === 'ENOENT' ? 'no such file' : (err as Error).message,
+      source,
+      { cause: err },
+    );
   }
 }
 

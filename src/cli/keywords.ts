@@ -23,7 +23,9 @@ interface CompileOptions extends KeywordCliOptions {
 }
 
 export function registerKeywords(program: Command, run: (work: () => Promise<number>) => void): void {
-  const keywords = program.command('keywords').description('keyword libraries: compile, stats, test / 关键词库');
+  const keywords = program
+    .command('keywords')
+    .description('keyword libraries: compile, stats, test / 关键词库');
 
   addKeywordOptions(
     keywords
@@ -43,7 +45,9 @@ export function registerKeywords(program: Command, run: (work: () => Promise<num
       .option('--no-builtin', "leave out hegui's builtin library")
       .option('-f, --format <format>', 'text or json', 'text')
       .option('-v, --verbose', 'print every diagnostic'),
-  ).action((files: string[], options: CompileOptions & { format: string }) => run(async () => stats(files, options)));
+  ).action((files: string[], options: CompileOptions & { format: string }) =>
+    run(async () => stats(files, options)),
+  );
 
   addKeywordOptions(
     keywords
@@ -59,7 +63,10 @@ function compileFrom(files: string[], options: CompileOptions) {
   const policy = loadPolicy(options.policy ?? defaultPolicyPath());
   const mapping = fileMapping(options);
   const builtin = builtinKeywordPaths();
-  const specs = [...(options.builtin ? [{ path: builtin.library }] : []), ...keywordSpecs({ ...options, keywords: [...files, ...options.keywords] })];
+  const specs = [
+    ...(options.builtin ? [{ path: builtin.library }] : []),
+    ...keywordSpecs({ ...options, keywords: [...files, ...options.keywords] }),
+  ];
   if (specs.length === 0) throw new HeguiError('usage', 'no keyword files given');
   const sources = specs.map((spec) => loadKeywordSource(spec, mapping));
   const allow = [
@@ -96,7 +103,9 @@ function stats(files: string[], options: CompileOptions & { format: string }): n
   const { library, matcher } = compileFrom(files, options);
   printDiagnostics(matcher.diagnostics, options.verbose);
   const report = coverageReport(library);
-  process.stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatCoverage(report));
+  process.stdout.write(
+    options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatCoverage(report),
+  );
   return report.meetsMinimums ? EXIT_ALLOW : EXIT_FLAGGED;
 }
 

@@ -52,11 +52,14 @@ async function scan(file: string, options: ScanOptions): Promise<number> {
   });
   printDiagnostics(assembled.diagnostics);
   const { moderator } = assembled;
-  if (options.jsonl) return scanJsonl(file, (text) => moderator.moderate(text, { direction: options.direction }));
+  if (options.jsonl)
+    return scanJsonl(file, (text) => moderator.moderate(text, { direction: options.direction }));
 
   const text = decodeUtf8(await readAll(file), file);
   const verdict = moderator.moderate(text, { direction: options.direction });
-  process.stdout.write(options.format === 'json' ? `${JSON.stringify(verdict)}\n` : formatVerdict(text, verdict));
+  process.stdout.write(
+    options.format === 'json' ? `${JSON.stringify(verdict)}\n` : formatVerdict(text, verdict),
+  );
   return flagged(verdict) ? EXIT_FLAGGED : EXIT_ALLOW;
 }
 
@@ -81,7 +84,11 @@ async function scanJsonl(file: string, moderate: (text: string) => Verdict): Pro
     let out: object;
     try {
       const record = JSON.parse(line) as unknown;
-      if (typeof record !== 'object' || record === null || typeof (record as { text?: unknown }).text !== 'string') {
+      if (
+        typeof record !== 'object' ||
+        record === null ||
+        typeof (record as { text?: unknown }).text !== 'string'
+      ) {
         throw new HeguiError('input_invalid', 'expected an object with a string "text" field');
       }
       const { id, text } = record as { id?: unknown; text: string };
@@ -91,19 +98,31 @@ async function scanJsonl(file: string, moderate: (text: string) => Verdict): Pro
         ...(id !== undefined ? { id } : {}),
         action: verdict.action,
         categories: verdict.categories.map(({ code, score }) => ({ code, score })),
-        evidence: verdict.evidence.map(({ start, end, term, category, detector }) => ({ start, end, term, category, detector })),
+        evidence: verdict.evidence.map(({ start, end, term, category, detector }) => ({
+          start,
+          end,
+          term,
+          category,
+          detector,
+        })),
       };
     } catch (err) {
       exit = EXIT_ERROR;
       const message = err instanceof SyntaxError ? `invalid JSON: ${err.message}` : (err as Error).message;
       out = { error: { code: 'input_invalid', message, line: lineNo } };
     }
-    if (!process.stdout.write(`${JSON.stringify(out)}\n`)) await new Promise((r) => process.stdout.once('drain', r));
+    if (!process.stdout.write(`${JSON.stringify(out)}\n`))
+      await new Promise((r) => process.stdout.once('drain', r));
   }
   return exit;
 }
 
-const ACTION_LABEL = { allow: '放行 allow', redact: '遮盖 redact', review: '审核 review', block: '拦截 block' } as const;
+const ACTION_LABEL = {
+  allow: '放行 allow',
+  redact: '遮盖 redact',
+  review: '审核 review',
+  block: '拦截 block',
+} as const;
 
 function lineAndColumn(text: string, offset: number): string {
   let line = 1;
@@ -119,12 +138,19 @@ export function formatVerdict(text: string, verdict: Verdict): string {
   const out = [`${ACTION_LABEL[verdict.action]}  (${verdict.policyVersion}, ${verdict.direction})`];
   for (const c of verdict.categories) {
     const category = getCategory(c.code);
-    out.push(`  ${c.code.padEnd(18)} ${c.action.padEnd(7)} ${category ? `${category.zh} / ${category.en}` : ''}`);
+    out.push(
+      `  ${c.code.padEnd(18)} ${c.action.padEnd(7)} ${category ? `${category.zh} / ${category.en}` : ''}`,
+    );
   }
   for (const e of verdict.evidence) {
     const snippet = text.slice(e.start, e.end).replace(/\s/g, ' ');
-    const how = e.detector === 'keywords' ? `${e.term}${e.variant && e.variant !== 'term' ? ` (${e.variant})` : ''}` : e.term;
-    out.push(`  ${lineAndColumn(text, e.start).padEnd(8)} ${e.detector.padEnd(8)} ${e.category.padEnd(14)} ${e.action.padEnd(7)} "${snippet}" ← ${how}`);
+    const how =
+      e.detector === 'keywords'
+        ? `${e.term}${e.variant && e.variant !== 'term' ? ` (${e.variant})` : ''}`
+        : e.term;
+    out.push(
+      `  ${lineAndColumn(text, e.start).padEnd(8)} ${e.detector.padEnd(8)} ${e.category.padEnd(14)} ${e.action.padEnd(7)} "${snippet}" ← ${how}`,
+    );
   }
   if (verdict.redactedText !== undefined) out.push('', verdict.redactedText);
   return `${out.join('\n')}\n`;

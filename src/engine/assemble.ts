@@ -6,7 +6,12 @@
 import { extname } from 'node:path';
 import { deserializeMatcher } from './keywords/binary.js';
 import { buildLibrary, type LibrarySource } from './keywords/library.js';
-import { loadAllowList, loadKeywordSource, type FileCategoryMapping, type KeywordSourceSpec } from './keywords/load.js';
+import {
+  loadAllowList,
+  loadKeywordSource,
+  type FileCategoryMapping,
+  type KeywordSourceSpec,
+} from './keywords/load.js';
 import { KeywordMatcher } from './keywords/matcher.js';
 import type { KeywordLibrary, LibraryDiagnostic } from './keywords/types.js';
 import { readFileSync } from 'node:fs';
@@ -75,7 +80,10 @@ export function assembleModerator(options: AssembleOptions = {}): Assembled {
   const library = buildLibrary(textSources, allow);
   const matchers: KeywordMatcher[] = [];
   if (library.entries.length > 0) {
-    const compiled = KeywordMatcher.compile(library, { normalize: policy.normalize, pinyinCategories: kw.pinyin });
+    const compiled = KeywordMatcher.compile(library, {
+      normalize: policy.normalize,
+      pinyinCategories: kw.pinyin,
+    });
     matchers.push(compiled);
     diagnostics.push(...compiled.diagnostics);
   } else {

@@ -9,7 +9,20 @@ export * from './normalize/index.js';
 export * from './keywords/index.js';
 export * from './pii/index.js';
 export * from './policy/schema.js';
-export { parsePolicy, loadPolicy, defaultPolicyPath, builtinKeywordPaths, packageRoot } from './policy/load.js';
-export { createModerator, keywordAction, type Moderator, type ModeratorParts, type StreamModerator, type StreamStep } from './moderator.js';
+export {
+  parsePolicy,
+  loadPolicy,
+  defaultPolicyPath,
+  builtinKeywordPaths,
+  packageRoot,
+} from './policy/load.js';
+export {
+  createModerator,
+  keywordAction,
+  type Moderator,
+  type ModeratorParts,
+  type StreamModerator,
+  type StreamStep,
+} from './moderator.js';
 export { assembleModerator, type AssembleOptions, type Assembled } from './assemble.js';
 export { coverageReport, formatCoverage, type CoverageReport } from './keywords/coverage.js';

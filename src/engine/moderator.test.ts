@@ -18,12 +18,25 @@ actions:
 allowList: [大赌博家]
 `;
 
-const LIBRARY = ['赌博\tA1h', '冰毒\tA1h\thard', '代开发票\tspam', '地域黑\tA2d', '疫情+隐瞒\tA1g', '可疑词\tA1h\treview'].join('\n');
+const LIBRARY = [
+  '赌博\tA1h',
+  '冰毒\tA1h\thard',
+  '代开发票\tspam',
+  '地域黑\tA2d',
+  '疫情+隐瞒\tA1g',
+  '可疑词\tA1h\treview',
+].join('\n');
 
 function moderatorFor(policyYaml = POLICY): Moderator {
   const policy = parsePolicy(policyYaml, 'test.yaml');
-  const library = buildLibrary([parseKeywordText(LIBRARY, 'lib.txt', { combinations: true })], policy.allowList);
-  return createModerator({ policy, keywords: KeywordMatcher.compile(library, { normalize: policy.normalize }) });
+  const library = buildLibrary(
+    [parseKeywordText(LIBRARY, 'lib.txt', { combinations: true })],
+    policy.allowList,
+  );
+  return createModerator({
+    policy,
+    keywords: KeywordMatcher.compile(library, { normalize: policy.normalize }),
+  });
 }
 
 describe('moderate', () => {
@@ -45,7 +58,14 @@ describe('moderate', () => {
     expect(v.action).toBe('block');
     expect(v.categories).toEqual([{ code: 'A1h', score: 1, action: 'block' }]);
     expect(v.evidence).toEqual([
-      expect.objectContaining({ start: 2, end: 5, term: '赌博', category: 'A1h', detector: 'keywords', source: 'lib.txt:1' }),
+      expect.objectContaining({
+        start: 2,
+        end: 5,
+        term: '赌博',
+        category: 'A1h',
+        detector: 'keywords',
+        source: 'lib.txt:1',
+      }),
     ]);
   });
 
@@ -122,25 +142,44 @@ function chunkAt(text: string, cuts: number[]): string[] {
 
 describe('stream moderator', () => {
   const m = moderatorFor();
-  const piece = fc.constantFrom('今天', '天气', '赌', '博', '*', ' ', '大', '家', '138', '1234', '5678', '电话', '。', 'ok');
+  const piece = fc.constantFrom(
+    '今天',
+    '天气',
+    '赌',
+    '博',
+    '*',
+    ' ',
+    '大',
+    '家',
+    '138',
+    '1234',
+    '5678',
+    '电话',
+    '。',
+    'ok',
+  );
 
   it('releases exactly what whole-text moderation would, for every chunking', () => {
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 16 }), fc.array(fc.nat(), { maxLength: 6 }), (pieces, cuts) => {
-        const text = pieces.join('');
-        const whole = m.moderate(text, { direction: 'output' });
-        const streamed = streamAll(m, chunkAt(text, cuts), 'output');
-        expect(streamed.blocked).toBe(whole.action === 'block');
-        if (whole.action === 'block') {
-          // Nothing from the first blocked span on ever reached the reader.
-          const first = whole.evidence.find((e) => e.action === 'block')!;
-          expect(streamed.released.length).toBeLessThanOrEqual(first.start);
-          expect(text.startsWith(streamed.released)).toBe(true);
-        } else {
-          expect(streamed.released).toBe(whole.redactedText ?? text);
-          expect(streamed.verdict.action).toBe(whole.action);
-        }
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 16 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (pieces, cuts) => {
+          const text = pieces.join('');
+          const whole = m.moderate(text, { direction: 'output' });
+          const streamed = streamAll(m, chunkAt(text, cuts), 'output');
+          expect(streamed.blocked).toBe(whole.action === 'block');
+          if (whole.action === 'block') {
+            // Nothing from the first blocked span on ever reached the reader.
+            const first = whole.evidence.find((e) => e.action === 'block')!;
+            expect(streamed.released.length).toBeLessThanOrEqual(first.start);
+            expect(text.startsWith(streamed.released)).toBe(true);
+          } else {
+            expect(streamed.released).toBe(whole.redactedText ?? text);
+            expect(streamed.verdict.action).toBe(whole.action);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -57,7 +57,8 @@ interface Span {
 }
 
 /** Characters that can be part of a PII value; a stream holds back a trailing run of them. */
-const PII_CHAR = /[0-9A-Za-z@.+\-_()（）·:\s\uff10-\uff19\uff21-\uff3a\uff41-\uff5a京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领警学挂]/;
+const PII_CHAR =
+  /[0-9A-Za-z@.+\-_()（）·:\s\uff10-\uff19\uff21-\uff3a\uff41-\uff5a京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领警学挂]/;
 /** A PII value is never longer than this (an IPv6 address with zone, a long e-mail is the worst case). */
 const PII_HOLD_BACK = 80;
 
@@ -73,7 +74,11 @@ export function createModerator(parts: ModeratorParts): Moderator {
         : [parts.keywords as KeywordMatcher];
   const piiTypes = policy.detectors.pii.enabled ? (policy.detectors.pii.types as PiiType[]) : [];
   if (policy.redaction.mode === 'pseudonym' && !parts.redactionKey) {
-    throw new HeguiError('config_invalid', 'redaction.mode pseudonym needs a redaction key', 'redaction.mode');
+    throw new HeguiError(
+      'config_invalid',
+      'redaction.mode pseudonym needs a redaction key',
+      'redaction.mode',
+    );
   }
 
   /**
@@ -127,10 +132,15 @@ export function createModerator(parts: ModeratorParts): Moderator {
   /** Replacement text for every redacted span of `text` (evidence offsets are relative to it). */
   const redactionSpans = (text: string, evidence: readonly Evidence[], pii: readonly PiiMatch[]): Span[] => {
     const spans: Span[] = [];
-    const piiToRedact = pii.filter((m) => evidence.some((e) => e.detector === 'pii' && e.start === m.start && e.end === m.end && e.action === 'redact'));
+    const piiToRedact = pii.filter((m) =>
+      evidence.some(
+        (e) => e.detector === 'pii' && e.start === m.start && e.end === m.end && e.action === 'redact',
+      ),
+    );
     if (piiToRedact.length > 0) {
       const result = redactPii(text, piiToRedact, policy.redaction.mode, { key: parts.redactionKey });
-      for (const r of result.replacements) spans.push({ start: r.start, end: r.end, replacement: r.replacement });
+      for (const r of result.replacements)
+        spans.push({ start: r.start, end: r.end, replacement: r.replacement });
     }
     for (const e of evidence) {
       if (e.detector !== 'keywords' || e.action !== 'redact') continue;
@@ -149,9 +159,12 @@ export function createModerator(parts: ModeratorParts): Moderator {
     for (const e of evidence) {
       action = mostSevere(action, e.action);
       const seen = byCategory.get(e.category);
-      if (!seen || severity(e.action) > severity(seen.action)) byCategory.set(e.category, { code: e.category, score: 1, action: e.action });
+      if (!seen || severity(e.action) > severity(seen.action))
+        byCategory.set(e.category, { code: e.category, score: 1, action: e.action });
     }
-    const categories = [...byCategory.values()].sort((a, b) => severity(b.action) - severity(a.action) || a.code.localeCompare(b.code));
+    const categories = [...byCategory.values()].sort(
+      (a, b) => severity(b.action) - severity(a.action) || a.code.localeCompare(b.code),
+    );
     evidence.sort((a, b) => a.start - b.start || a.end - b.end);
     return {
       action,
@@ -199,7 +212,12 @@ export function createModerator(parts: ModeratorParts): Moderator {
       if (!final) {
         // Hold back a trailing run that may still grow into a PII value.
         let runStart = window.length;
-        while (runStart > 0 && window.length - runStart < PII_HOLD_BACK && PII_CHAR.test(window[runStart - 1]!)) runStart--;
+        while (
+          runStart > 0 &&
+          window.length - runStart < PII_HOLD_BACK &&
+          PII_CHAR.test(window[runStart - 1]!)
+        )
+          runStart--;
         if (piiTypes.length > 0) cut = Math.min(cut, runStart);
         for (const m of pii) if (m.start < cut && m.end > cut) cut = m.start;
       }
@@ -234,7 +252,10 @@ export function createModerator(parts: ModeratorParts): Moderator {
           blocked = verdictOf(direction, [...evidence]);
           return { text: '', blocked: true, verdict: blocked };
         }
-        const text = release(scanners.reduce((min, { scanner }) => Math.min(min, scanner.safeOffset), all.length), false);
+        const text = release(
+          scanners.reduce((min, { scanner }) => Math.min(min, scanner.safeOffset), all.length),
+          false,
+        );
         if (blocked) return { text: '', blocked: true, verdict: blocked };
         return { text, blocked: false };
       },

@@ -20,7 +20,8 @@ function runAutomaton(a: AutomatonArrays, text: string): string[] {
 function naive(patterns: string[], text: string): string[] {
   const found: string[] = [];
   patterns.forEach((p, id) => {
-    for (let at = text.indexOf(p); at !== -1; at = text.indexOf(p, at + 1)) found.push(`${at}:${at + p.length}:${id}`);
+    for (let at = text.indexOf(p); at !== -1; at = text.indexOf(p, at + 1))
+      found.push(`${at}:${at + p.length}:${id}`);
   });
   return found.sort();
 }
@@ -42,7 +43,8 @@ describe('buildAutomaton', () => {
   it('gives every node exactly its children in sorted order', () => {
     const a = buildAutomaton(['ab', 'ac', 'ad', 'b']);
     for (let u = 0; u < a.fail.length; u++) {
-      for (let e = a.edgeStart[u]! + 1; e < a.edgeStart[u + 1]!; e++) expect(a.edgeClass[e]!).toBeGreaterThan(a.edgeClass[e - 1]!);
+      for (let e = a.edgeStart[u]! + 1; e < a.edgeStart[u + 1]!; e++)
+        expect(a.edgeClass[e]!).toBeGreaterThan(a.edgeClass[e - 1]!);
     }
   });
 
@@ -60,10 +62,14 @@ describe('buildAutomaton', () => {
     const alphabet = fc.constantFrom('a', 'b', 'c', '赌', '博', '彩', '\ud83d', '\ude00');
     const word = fc.array(alphabet, { minLength: 1, maxLength: 5 }).map((cs) => cs.join(''));
     fc.assert(
-      fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 20 }), fc.array(alphabet, { maxLength: 60 }), (patterns, chars) => {
-        const text = chars.join('');
-        expect(runAutomaton(buildAutomaton(patterns), text)).toEqual(naive(patterns, text));
-      }),
+      fc.property(
+        fc.uniqueArray(word, { minLength: 1, maxLength: 20 }),
+        fc.array(alphabet, { maxLength: 60 }),
+        (patterns, chars) => {
+          const text = chars.join('');
+          expect(runAutomaton(buildAutomaton(patterns), text)).toEqual(naive(patterns, text));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -178,7 +178,12 @@ export function step(a: AutomatonArrays, state: number, unit: number): number {
   }
 }
 
-function sortEdgeSegments(edgeStart: Int32Array, edgeClass: Uint16Array, edgeTarget: Int32Array, nodeCount: number): void {
+function sortEdgeSegments(
+  edgeStart: Int32Array,
+  edgeClass: Uint16Array,
+  edgeTarget: Int32Array,
+  nodeCount: number,
+): void {
   for (let u = 0; u < nodeCount; u++) {
     const lo = edgeStart[u]!;
     const hi = edgeStart[u + 1]!;

@@ -85,7 +85,9 @@ export function serializeMatcher(matcher: KeywordMatcher): Uint8Array {
     entryLine[i] = hasLine ? line : 0;
   });
   // Terms are joined with "\n"; combination parts with "\u0001" (control characters never occur in terms).
-  const terms = new TextEncoder().encode(d.entries.map((e) => (e.parts ? e.parts.join('\u0001') : e.term)).join('\n'));
+  const terms = new TextEncoder().encode(
+    d.entries.map((e) => (e.parts ? e.parts.join('\u0001') : e.term)).join('\n'),
+  );
 
   const arrays: Record<string, Uint8Array | Uint16Array | Int32Array> = {
     patternFlags: d.patternFlags,
@@ -145,12 +147,15 @@ export function deserializeMatcher(bytes: Uint8Array, sourceName = 'library.bin'
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   if (view.getUint32(0, true) !== MAGIC) fail('not a compiled keyword library (bad magic)');
   const version = view.getUint32(4, true);
-  if (version !== FORMAT_VERSION) fail(`format version ${version}, this hegui reads ${FORMAT_VERSION}; recompile`);
+  if (version !== FORMAT_VERSION)
+    fail(`format version ${version}, this hegui reads ${FORMAT_VERSION}; recompile`);
   const headerLength = view.getUint32(8, true);
   if (12 + headerLength > buf.length) fail('truncated header');
   let header: Header;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(12, 12 + headerLength))) as Header;
+    header = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(12, 12 + headerLength)),
+    ) as Header;
   } catch {
     return fail('corrupt header');
   }
@@ -164,7 +169,8 @@ export function deserializeMatcher(bytes: Uint8Array, sourceName = 'library.bin'
     const Ctor = CONSTRUCTORS[kind];
     const [, offset, length] = s;
     const start = buf.byteOffset + dataStart + offset;
-    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0) fail(`bad section ${name}`);
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0)
+      fail(`bad section ${name}`);
     if (dataStart + offset + length * Ctor.BYTES_PER_ELEMENT > buf.length) fail(`truncated section ${name}`);
     return new Ctor(buf.buffer as ArrayBuffer, start, length) as InstanceType<(typeof CONSTRUCTORS)[K]>;
   };
@@ -176,7 +182,11 @@ export function deserializeMatcher(bytes: Uint8Array, sourceName = 'library.bin'
   const a = automaton as unknown as AutomatonArrays;
   const patternFlags = section('patternFlags', 'u8');
   const nodes = a.fail.length;
-  if (a.classOf.length !== 65536 || a.edgeStart.length !== nodes + 1 || a.patternLength.length !== patternFlags.length) {
+  if (
+    a.classOf.length !== 65536 ||
+    a.edgeStart.length !== nodes + 1 ||
+    a.patternLength.length !== patternFlags.length
+  ) {
     fail('inconsistent automaton tables');
   }
 
@@ -198,7 +208,9 @@ export function deserializeMatcher(bytes: Uint8Array, sourceName = 'library.bin'
       source: entryLine[i] ? `${file}:${entryLine[i]}` : file,
     };
     const term = terms[i]!;
-    entries[i] = entryCombo[i] ? { term: term.split('\u0001').join('+'), parts: term.split('\u0001'), ...base } : { term, ...base };
+    entries[i] = entryCombo[i]
+      ? { term: term.split('\u0001').join('+'), parts: term.split('\u0001'), ...base }
+      : { term, ...base };
   }
   const data: MatcherData = {
     normalize: header.normalize,

@@ -33,7 +33,14 @@ export function coverageReport(library: KeywordLibrary): CoverageReport {
     const inScope = KEYWORD_SCOPE_CATEGORIES.includes(c);
     if (!inScope && count === 0) continue;
     const minimum = c.keywordMinimum;
-    categories.push({ code: c.code, zh: c.zh, en: c.en, count, minimum, missing: minimum ? Math.max(0, minimum - count) : 0 });
+    categories.push({
+      code: c.code,
+      zh: c.zh,
+      en: c.en,
+      count,
+      minimum,
+      missing: minimum ? Math.max(0, minimum - count) : 0,
+    });
   }
   const total = library.entries.length;
   return {
@@ -56,9 +63,17 @@ export function formatCoverage(report: CoverageReport): string {
   for (const c of report.categories) {
     const min = c.minimum === undefined ? '   -' : String(c.minimum).padStart(4);
     const status = c.minimum === undefined ? ' ' : mark(c.missing === 0);
-    lines.push(`${status} ${c.code.padEnd(17)} ${String(c.count).padStart(6)} ${min} ${String(c.missing).padStart(7)}  ${c.zh} / ${c.en}`);
+    lines.push(
+      `${status} ${c.code.padEnd(17)} ${String(c.count).padStart(6)} ${min} ${String(c.missing).padStart(7)}  ${c.zh} / ${c.en}`,
+    );
   }
-  if (report.unclassified > 0) lines.push(`  unclassified ${report.unclassified} (no category: give the file one with file=CODE or a mapping)`);
-  lines.push('', report.meetsMinimums ? '符合最低要求 / meets the minimums' : '未达最低要求 / below the minimums');
+  if (report.unclassified > 0)
+    lines.push(
+      `  unclassified ${report.unclassified} (no category: give the file one with file=CODE or a mapping)`,
+    );
+  lines.push(
+    '',
+    report.meetsMinimums ? '符合最低要求 / meets the minimums' : '未达最低要求 / below the minimums',
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -9,7 +9,10 @@ export interface LibrarySource {
   readonly diagnostics: readonly LibraryDiagnostic[];
 }
 
-export function buildLibrary(sources: readonly LibrarySource[], allow: readonly string[] = []): KeywordLibrary {
+export function buildLibrary(
+  sources: readonly LibrarySource[],
+  allow: readonly string[] = [],
+): KeywordLibrary {
   const entries: KeywordEntry[] = [];
   const diagnostics: LibraryDiagnostic[] = [];
   const firstSeen = new Map<string, string>();

@@ -21,7 +21,8 @@ export interface KeywordSourceSpec {
 /** `politics.txt=A1c` → { path: 'politics.txt', category: 'A1c' }. A `=` inside a path is kept when no valid suffix follows. */
 export function parseSourceSpec(spec: string): KeywordSourceSpec {
   const at = spec.lastIndexOf('=');
-  if (at > 0 && /^[A-Za-z0-9._]+$/.test(spec.slice(at + 1))) return { path: spec.slice(0, at), category: spec.slice(at + 1) };
+  if (at > 0 && /^[A-Za-z0-9._]+$/.test(spec.slice(at + 1)))
+    return { path: spec.slice(0, at), category: spec.slice(at + 1) };
   return { path: spec };
 }
 
@@ -51,7 +52,11 @@ export function loadKeywordSource(spec: KeywordSourceSpec, mapping?: FileCategor
   const content = new TextDecoder('utf-8').decode(readSource(spec.path));
   if (ext === '.csv') return parseKeywordCsv(content, spec.path, options);
   if (ext === '.txt' || ext === '') return parseKeywordText(content, spec.path, options);
-  throw new HeguiError('keywords_invalid', `unsupported keyword file type "${ext}" (use .txt, .csv or .bin)`, spec.path);
+  throw new HeguiError(
+    'keywords_invalid',
+    `unsupported keyword file type "${ext}" (use .txt, .csv or .bin)`,
+    spec.path,
+  );
 }
 
 export function loadAllowList(path: string): string[] {

@@ -6,12 +6,21 @@ import { KeywordMatcher, sortHits } from './matcher.js';
 import { parseKeywordText } from './parse.js';
 import type { KeywordHit } from './types.js';
 
-function compile(lines: string, allow: string[] = [], options: Parameters<typeof KeywordMatcher.compile>[1] = {}) {
-  return KeywordMatcher.compile(buildLibrary([parseKeywordText(lines, 't.txt', { defaultCategory: 'A1h' })], allow), options);
+function compile(
+  lines: string,
+  allow: string[] = [],
+  options: Parameters<typeof KeywordMatcher.compile>[1] = {},
+) {
+  return KeywordMatcher.compile(
+    buildLibrary([parseKeywordText(lines, 't.txt', { defaultCategory: 'A1h' })], allow),
+    options,
+  );
 }
 
 function found(matcher: KeywordMatcher, text: string): string[] {
-  return matcher.scan(text).map((h) => `${text.slice(h.start, h.end)}=${matcher.entries(h.pattern)[0]!.term}`);
+  return matcher
+    .scan(text)
+    .map((h) => `${text.slice(h.start, h.end)}=${matcher.entries(h.pattern)[0]!.term}`);
 }
 
 const LIB = '赌博\n网络赌博\n冰毒\n代开发票\nfuck\nporn\nass\n';
@@ -74,7 +83,9 @@ describe('KeywordMatcher', () => {
     expect(() => deserializeMatcher(new TextEncoder().encode('not a library at all'))).toThrow(
       expect.objectContaining({ code: 'library_format' }),
     );
-    expect(() => deserializeMatcher(bytes.subarray(0, 40))).toThrow(expect.objectContaining({ code: 'library_format' }));
+    expect(() => deserializeMatcher(bytes.subarray(0, 40))).toThrow(
+      expect.objectContaining({ code: 'library_format' }),
+    );
   });
 });
 
@@ -105,15 +116,43 @@ function chunk(text: string, cuts: number[]): string[] {
 }
 
 describe('stream scanner', () => {
-  const matcher = compile('赌博\n博彩\n赌博网站\nab\nabc\nbc\n彩票\n', ['大赌博家', '博彩票'], { pinyinCategories: ['A1h'] });
-  const alphabet = fc.constantFrom('赌', '博', '彩', '票', '網', '站', '网', '大', '家', ' ', '*', '\u200b', 'a', 'b', 'c', 'd', 'u', 'o', '🎲', '\ud83d', 'A');
+  const matcher = compile('赌博\n博彩\n赌博网站\nab\nabc\nbc\n彩票\n', ['大赌博家', '博彩票'], {
+    pinyinCategories: ['A1h'],
+  });
+  const alphabet = fc.constantFrom(
+    '赌',
+    '博',
+    '彩',
+    '票',
+    '網',
+    '站',
+    '网',
+    '大',
+    '家',
+    ' ',
+    '*',
+    '\u200b',
+    'a',
+    'b',
+    'c',
+    'd',
+    'u',
+    'o',
+    '🎲',
+    '\ud83d',
+    'A',
+  );
 
   it('returns exactly the whole-text hits for every chunking', () => {
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 8 }), (chars, cuts) => {
-        const text = chars.join('');
-        expect(streamScan(matcher, chunk(text, cuts))).toEqual(matcher.scan(text));
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (chars, cuts) => {
+          const text = chars.join('');
+          expect(streamScan(matcher, chunk(text, cuts))).toEqual(matcher.scan(text));
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -129,7 +168,9 @@ describe('stream scanner', () => {
           seen.push(...scanner.push(text[i]!));
           const safe = scanner.safeOffset;
           // Any hit not yet reported must start at or after what may be released.
-          for (const h of whole) if (!seen.some((s) => s.start === h.start && s.end === h.end && s.pattern === h.pattern)) expect(h.start).toBeGreaterThanOrEqual(safe);
+          for (const h of whole)
+            if (!seen.some((s) => s.start === h.start && s.end === h.end && s.pattern === h.pattern))
+              expect(h.start).toBeGreaterThanOrEqual(safe);
         }
       }),
       { numRuns: 300 },

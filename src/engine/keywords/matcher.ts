@@ -115,13 +115,21 @@ export class KeywordMatcher {
       }
       const text = normalizer.normalize(entry.term).text;
       if (text === '') {
-        diagnostics.push({ severity: 'warning', where: entry.source, message: `"${entry.term}" normalises to nothing` });
+        diagnostics.push({
+          severity: 'warning',
+          where: entry.source,
+          message: `"${entry.term}" normalises to nothing`,
+        });
         return;
       }
       entriesOf[intern(text, PATTERN_KEYWORD, 'term')]!.push(index);
       if (pinyinCategories.has(entry.category)) {
         for (const v of pinyinVariants(text)) {
-          const id = intern(v.text, PATTERN_KEYWORD | PATTERN_LEFT_BOUNDARY | PATTERN_RIGHT_BOUNDARY, v.kind === 'full' ? 'pinyin' : 'initials');
+          const id = intern(
+            v.text,
+            PATTERN_KEYWORD | PATTERN_LEFT_BOUNDARY | PATTERN_RIGHT_BOUNDARY,
+            v.kind === 'full' ? 'pinyin' : 'initials',
+          );
           entriesOf[id]!.push(index);
         }
       }
@@ -169,7 +177,8 @@ export class KeywordMatcher {
   entries(pattern: number): KeywordEntry[] {
     const { patternEntryStart, entryIds, entries } = this.data;
     const result: KeywordEntry[] = [];
-    for (let i = patternEntryStart[pattern]!; i < patternEntryStart[pattern + 1]!; i++) result.push(entries[entryIds[i]!]!);
+    for (let i = patternEntryStart[pattern]!; i < patternEntryStart[pattern + 1]!; i++)
+      result.push(entries[entryIds[i]!]!);
     return result;
   }
 
@@ -180,7 +189,9 @@ export class KeywordMatcher {
   partPatterns(entry: KeywordEntry): readonly number[] {
     let ids = this.partCache.get(entry);
     if (!ids) {
-      ids = (entry.parts ?? []).map((part) => this.patternId(this.normalizer.normalize(part).text)).filter((id) => id >= 0);
+      ids = (entry.parts ?? [])
+        .map((part) => this.patternId(this.normalizer.normalize(part).text))
+        .filter((id) => id >= 0);
       this.partCache.set(entry, ids);
     }
     return ids;

@@ -4,9 +4,13 @@ import { buildLibrary } from './library.js';
 
 describe('parseKeywordText', () => {
   it('reads terms, optional category and action, skipping comments and blanks', () => {
-    const { entries, diagnostics } = parseKeywordText('# comment\n赌博\tA1h\n\n冰毒\tA1h\thard\r\n网赌\n', 'lib.txt', {
-      defaultCategory: 'A1f',
-    });
+    const { entries, diagnostics } = parseKeywordText(
+      '# comment\n赌博\tA1h\n\n冰毒\tA1h\thard\r\n网赌\n',
+      'lib.txt',
+      {
+        defaultCategory: 'A1f',
+      },
+    );
     expect(diagnostics).toEqual([]);
     expect(entries).toEqual([
       { term: '赌博', category: 'A1h', action: undefined, source: 'lib.txt:2' },
@@ -16,10 +20,24 @@ describe('parseKeywordText', () => {
   });
 
   it('reports invalid lines with file:line and keeps the rest', () => {
-    const text = ['好词', '坏\tZ9z', '词\tA1a\tdestroy', 'a\tb\tc\td', '\ud800x', 'x'.repeat(300), 'ok\tA2e'].join('\n');
+    const text = [
+      '好词',
+      '坏\tZ9z',
+      '词\tA1a\tdestroy',
+      'a\tb\tc\td',
+      '\ud800x',
+      'x'.repeat(300),
+      'ok\tA2e',
+    ].join('\n');
     const { entries, diagnostics } = parseKeywordText(text, 'bad.txt');
     expect(entries.map((e) => e.term)).toEqual(['好词', 'ok']);
-    expect(diagnostics.map((d) => d.where)).toEqual(['bad.txt:2', 'bad.txt:3', 'bad.txt:4', 'bad.txt:5', 'bad.txt:6']);
+    expect(diagnostics.map((d) => d.where)).toEqual([
+      'bad.txt:2',
+      'bad.txt:3',
+      'bad.txt:4',
+      'bad.txt:5',
+      'bad.txt:6',
+    ]);
     expect(diagnostics[0]!.message).toContain('unknown category');
     expect(diagnostics[1]!.message).toContain('unknown action');
   });
@@ -64,8 +82,14 @@ describe('buildLibrary', () => {
     const a = parseKeywordText('赌博\tA1h\n冰毒\tA1h\n', 'a.txt');
     const b = parseKeywordText('赌博\tA1h\n赌博\tA1f\n', 'b.txt');
     const library = buildLibrary([a, b], ['  赌博机  ', '']);
-    expect(library.entries.map((e) => `${e.term}/${e.category}`)).toEqual(['赌博/A1h', '冰毒/A1h', '赌博/A1f']);
-    expect(library.diagnostics).toEqual([{ severity: 'warning', where: 'b.txt:1', message: 'duplicate of a.txt:1' }]);
+    expect(library.entries.map((e) => `${e.term}/${e.category}`)).toEqual([
+      '赌博/A1h',
+      '冰毒/A1h',
+      '赌博/A1f',
+    ]);
+    expect(library.diagnostics).toEqual([
+      { severity: 'warning', where: 'b.txt:1', message: 'duplicate of a.txt:1' },
+    ]);
     expect(library.allow).toEqual(['赌博机']);
   });
 });

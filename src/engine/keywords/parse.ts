@@ -61,14 +61,25 @@ function toEntry(
   }
   const action = actionText as KeywordAction | undefined;
   if (options.combinations && term.includes('+')) {
-    const parts = [...new Set(term.split('+').map((p) => p.trim()).filter((p) => p !== ''))];
+    const parts = [
+      ...new Set(
+        term
+          .split('+')
+          .map((p) => p.trim())
+          .filter((p) => p !== ''),
+      ),
+    ];
     if (parts.length >= 2) return { term, category, action, source: where, parts };
   }
   return { term, category, action, source: where };
 }
 
 /** One term per line; optional `term<TAB>category<TAB>action`; `#` starts a comment line. */
-export function parseKeywordText(content: string, sourceName: string, options: ParseOptions = {}): ParsedKeywords {
+export function parseKeywordText(
+  content: string,
+  sourceName: string,
+  options: ParseOptions = {},
+): ParsedKeywords {
   const entries: KeywordEntry[] = [];
   const diagnostics: LibraryDiagnostic[] = [];
   const text = content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
@@ -103,7 +114,11 @@ export function parseKeywordText(content: string, sourceName: string, options: P
  * CSV with columns `term[,category[,action]]`, RFC 4180 quoting; a first row whose first cell is
  * `term` (or `keyword`/`word`/`词`) is a header and may name the columns in any order.
  */
-export function parseKeywordCsv(content: string, sourceName: string, options: ParseOptions = {}): ParsedKeywords {
+export function parseKeywordCsv(
+  content: string,
+  sourceName: string,
+  options: ParseOptions = {},
+): ParsedKeywords {
   const entries: KeywordEntry[] = [];
   const diagnostics: LibraryDiagnostic[] = [];
   let records: { record: string[]; info: { lines: number } }[];
@@ -119,7 +134,11 @@ export function parseKeywordCsv(content: string, sourceName: string, options: Pa
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const line = (err as { lines?: number }).lines;
-    diagnostics.push({ severity: 'error', where: `${sourceName}:${line ?? 1}`, message: `CSV syntax: ${message}` });
+    diagnostics.push({
+      severity: 'error',
+      where: `${sourceName}:${line ?? 1}`,
+      message: `CSV syntax: ${message}`,
+    });
     return { entries, diagnostics };
   }
   let columns = { term: 0, category: 1, action: 2 };
@@ -139,7 +158,14 @@ export function parseKeywordCsv(content: string, sourceName: string, options: Pa
       return;
     }
     const cell = (at: number) => (at >= 0 ? record[at] : undefined);
-    const entry = toEntry(cell(columns.term) ?? '', cell(columns.category), cell(columns.action), where, options, diagnostics);
+    const entry = toEntry(
+      cell(columns.term) ?? '',
+      cell(columns.category),
+      cell(columns.action),
+      where,
+      options,
+      diagnostics,
+    );
     if (entry) entries.push(entry);
   });
   return { entries, diagnostics };
