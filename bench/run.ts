@@ -15,6 +15,7 @@ import {
   parseKeywordText,
   serializeMatcher,
   step,
+  type KeywordLibrary,
 } from '../src/engine/keywords/index.js';
 import {
   MissingDataError,
@@ -89,7 +90,7 @@ function runThroughput(label: string, set: TermSet, corpus: Corpus, collectFound
     gc();
     const before = process.memoryUsage();
     const t0 = performance.now();
-    let scanner: Scanner | undefined = contender.build(set);
+    const scanner: Scanner = contender.build(set);
     const buildMs = performance.now() - t0;
     gc();
     const after = process.memoryUsage();
@@ -126,7 +127,6 @@ function runThroughput(label: string, set: TermSet, corpus: Corpus, collectFound
       `[${label}] ${contender.name}: ${fixed(row.mbps, 2)} MB/s (passes ${passMs.map((x) => fixed(x, 0)).join(', ')} ms)`,
     );
     rows.push(row);
-    scanner = undefined;
     gc();
   }
   return rows;
@@ -337,6 +337,31 @@ function runLoad(matcher: KeywordMatcher, corpus: Corpus): LoadResult {
 
 // ---------------------------------------------------------------------------------------------
 
+/** hegui compile timings (median of 3, warm), then the binary round trip of the normalise-ON matcher. */
+function heguiBuildAndLoad(library: KeywordLibrary, corpus: Corpus) {
+  const compileOn: number[] = [];
+  const compileOff: number[] = [];
+  let on: KeywordMatcher | undefined;
+  for (let i = 0; i < 3; i++) {
+    gc();
+    let t = performance.now();
+    on = KeywordMatcher.compile(library);
+    compileOn.push(performance.now() - t);
+    gc();
+    t = performance.now();
+    KeywordMatcher.compile(library, RAW_OPTIONS);
+    compileOff.push(performance.now() - t);
+  }
+  const matcher = on!;
+  return {
+    compileOn,
+    compileOff,
+    load: runLoad(matcher, corpus),
+    heguiDiagnostics: matcher.diagnostics.filter((d) => d.message.includes('normalises to nothing')).length,
+    heguiPatterns: matcher.patternCount,
+  };
+}
+
 function throughputTable(rows: ThroughputRow[]): {
   table: string;
   fastest: ThroughputRow;
@@ -391,25 +416,11 @@ async function main(): Promise<number> {
   );
 
   // hegui compile timings (median of 3, warm) before anything else fills the heap.
-  const compileOn: number[] = [];
-  const compileOff: number[] = [];
-  let heguiOn: KeywordMatcher | undefined;
-  for (let i = 0; i < 3; i++) {
-    gc();
-    let t = performance.now();
-    heguiOn = KeywordMatcher.compile(list.library);
-    compileOn.push(performance.now() - t);
-    gc();
-    t = performance.now();
-    KeywordMatcher.compile(list.library, RAW_OPTIONS);
-    compileOff.push(performance.now() - t);
-  }
-  const load = runLoad(heguiOn!, corpus);
-  const heguiDiagnostics = heguiOn!.diagnostics.filter((d) =>
-    d.message.includes('normalises to nothing'),
-  ).length;
-  const heguiPatterns = heguiOn!.patternCount;
-  heguiOn = undefined;
+  const { compileOn, compileOff, load, heguiDiagnostics, heguiPatterns } = heguiBuildAndLoad(
+    list.library,
+    corpus,
+  );
+  gc();
   log(`load: ${fixed(median(load.loadMs), 1)} ms median`);
 
   const full = runThroughput(`${list.terms.length} terms`, list, corpus, true);
