@@ -498,7 +498,7 @@ async function main(): Promise<number> {
   );
 
   const evasionRows = evasion.rows.map((r) => [
-    r.ours ? `**${r.name}**` : r.name,
+    r.name.startsWith('hegui') ? `**${r.name}**` : r.name,
     ...EVASION_STEPS.map(
       (s) => `${r.perStep.get(s) ?? 0}/${EVASION_CASES.filter((c) => c.step === s).length}`,
     ),
