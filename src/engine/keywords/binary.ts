@@ -5,14 +5,15 @@
  *
  *   "HGKW" | u32 version | u32 headerLength | header JSON (UTF-8) | pad | sections…
  */
-import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { HeguiError } from '../errors.js';
 import type { AutomatonArrays } from './automaton.js';
 import { KeywordMatcher, type MatcherData } from './matcher.js';
-import type { KeywordAction, KeywordEntry } from './types.js';
+import { ColumnEntryTable } from './entries.js';
+import type { KeywordAction } from './types.js';
 
 const MAGIC = 0x574b4748; // "HGKW" little-endian
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 const ACTIONS: readonly (KeywordAction | undefined)[] = [undefined, 'block', 'review', 'hard'];
 
 type ArrayKind = 'u8' | 'u16' | 'i32';
@@ -28,8 +29,11 @@ interface Header {
   categories: string[];
   files: string[];
   sections: Record<string, Section>;
-  /** sha256 of everything after the header, so a damaged file is refused instead of mis-scanning. */
-  sha256: string;
+  /**
+   * CRC-32 of everything after the header, so a damaged file is refused instead of mis-scanning.
+   * (Integrity against accidents, not tampering: a library is configuration, signed by deployment.)
+   */
+  crc32: number;
 }
 
 const AUTOMATON_KEYS = [
@@ -74,7 +78,15 @@ export function serializeMatcher(matcher: KeywordMatcher): Uint8Array {
     }
     return id;
   };
-  d.entries.forEach((e, i) => {
+  const encoder = new TextEncoder();
+  const termChunks: Uint8Array[] = [];
+  const termStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const e = d.entries.at(i);
+    // Combination parts are joined with U+0001 (control characters never occur in terms).
+    const bytes = encoder.encode(e.parts ? e.parts.join('\u0001') : e.term);
+    termChunks.push(bytes);
+    termStart[i + 1] = termStart[i]! + bytes.length;
     entryCategory[i] = intern(categoryIndex, categories, e.category);
     entryAction[i] = ACTIONS.indexOf(e.action);
     entryCombo[i] = e.parts ? 1 : 0;
@@ -83,11 +95,9 @@ export function serializeMatcher(matcher: KeywordMatcher): Uint8Array {
     const hasLine = colon > 0 && Number.isInteger(line);
     entryFile[i] = intern(fileIndex, files, hasLine ? e.source.slice(0, colon) : e.source);
     entryLine[i] = hasLine ? line : 0;
-  });
-  // Terms are joined with "\n"; combination parts with "\u0001" (control characters never occur in terms).
-  const terms = new TextEncoder().encode(
-    d.entries.map((e) => (e.parts ? e.parts.join('\u0001') : e.term)).join('\n'),
-  );
+  }
+  const terms = new Uint8Array(termStart[n]!);
+  termChunks.forEach((bytes, i) => terms.set(bytes, termStart[i]!));
 
   const arrays: Record<string, Uint8Array | Uint16Array | Int32Array> = {
     patternFlags: d.patternFlags,
@@ -99,6 +109,7 @@ export function serializeMatcher(matcher: KeywordMatcher): Uint8Array {
     entryFile,
     entryLine,
     entryCombo,
+    termStart,
     terms,
   };
   for (const key of AUTOMATON_KEYS) arrays[key] = d.automaton[key];
@@ -118,13 +129,13 @@ export function serializeMatcher(matcher: KeywordMatcher): Uint8Array {
     categories,
     files,
     sections,
-    sha256: '',
+    crc32: 0,
   };
   const body = new Uint8Array(offset);
   for (const [name, array] of Object.entries(arrays)) {
     body.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), sections[name]![1]);
   }
-  header.sha256 = createHash('sha256').update(body).digest('hex');
+  header.crc32 = crc32(body);
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const dataStart = align8(12 + headerBytes.length);
   const out = new Uint8Array(dataStart + offset);
@@ -160,7 +171,7 @@ export function deserializeMatcher(bytes: Uint8Array, sourceName = 'library.bin'
     return fail('corrupt header');
   }
   const dataStart = align8(12 + headerLength);
-  if (createHash('sha256').update(buf.subarray(dataStart)).digest('hex') !== header.sha256) {
+  if (crc32(buf.subarray(dataStart)) !== header.crc32) {
     fail('checksum mismatch: the file is damaged or was edited; recompile it');
   }
   const section = <K extends ArrayKind>(name: string, kind: K): InstanceType<(typeof CONSTRUCTORS)[K]> => {
@@ -190,27 +201,27 @@ export function deserializeMatcher(bytes: Uint8Array, sourceName = 'library.bin'
     fail('inconsistent automaton tables');
   }
 
-  const terms = new TextDecoder().decode(section('terms', 'u8')).split('\n');
-  const entryCategory = section('entryCategory', 'u16');
-  const entryAction = section('entryAction', 'u8');
-  const entryFile = section('entryFile', 'i32');
-  const entryLine = section('entryLine', 'i32');
-  const entryCombo = section('entryCombo', 'u8');
-  if (terms.length !== entryCategory.length && !(terms.length === 1 && entryCategory.length === 0)) {
+  const columns = {
+    terms: section('terms', 'u8'),
+    termStart: section('termStart', 'i32'),
+    category: section('entryCategory', 'u16'),
+    action: section('entryAction', 'u8'),
+    file: section('entryFile', 'i32'),
+    line: section('entryLine', 'i32'),
+    combo: section('entryCombo', 'u8'),
+    categories: header.categories,
+    files: header.files,
+    actions: ACTIONS,
+  };
+  const n = columns.category.length;
+  const entryIds = section('entryIds', 'i32');
+  if (
+    columns.termStart.length !== n + 1 ||
+    columns.termStart[n] !== columns.terms.length ||
+    [columns.action, columns.file, columns.line, columns.combo].some((c) => c.length !== n) ||
+    entryIds.some((id) => id < 0 || id >= n)
+  ) {
     fail('entry tables disagree');
-  }
-  const entries: KeywordEntry[] = new Array(entryCategory.length);
-  for (let i = 0; i < entries.length; i++) {
-    const file = header.files[entryFile[i]!] ?? '?';
-    const base = {
-      category: header.categories[entryCategory[i]!] ?? 'unclassified',
-      action: ACTIONS[entryAction[i]!],
-      source: entryLine[i] ? `${file}:${entryLine[i]}` : file,
-    };
-    const term = terms[i]!;
-    entries[i] = entryCombo[i]
-      ? { term: term.split('\u0001').join('+'), parts: term.split('\u0001'), ...base }
-      : { term, ...base };
   }
   const data: MatcherData = {
     normalize: header.normalize,
@@ -220,8 +231,8 @@ export function deserializeMatcher(bytes: Uint8Array, sourceName = 'library.bin'
     patternFlags,
     patternVariant: section('patternVariant', 'u8'),
     patternEntryStart: section('patternEntryStart', 'i32'),
-    entryIds: section('entryIds', 'i32'),
-    entries,
+    entryIds,
+    entries: new ColumnEntryTable(columns),
     allowCount: header.allowCount,
     maxPatternLength: header.maxPatternLength,
   };

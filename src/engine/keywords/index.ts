@@ -24,6 +24,7 @@ export {
   type PatternVariant,
 } from './matcher.js';
 export { KeywordStreamScanner } from './scanner.js';
+export { arrayTable, tableToArray, type EntryTable } from './entries.js';
 export { serializeMatcher, deserializeMatcher, FORMAT_VERSION } from './binary.js';
 export { pinyinVariants } from './pinyin.js';
 export { buildAutomaton, step, type AutomatonArrays } from './automaton.js';

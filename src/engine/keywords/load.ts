@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { HeguiError } from '../errors.js';
 import { deserializeMatcher } from './binary.js';
+import { tableToArray } from './entries.js';
 import { buildLibrary, type LibrarySource } from './library.js';
 import { KeywordMatcher, type MatcherOptions } from './matcher.js';
 import { parseKeywordCsv, parseKeywordText, type ParseOptions } from './parse.js';
@@ -47,7 +48,7 @@ export function loadKeywordSource(spec: KeywordSourceSpec, mapping?: FileCategor
   };
   if (ext === '.bin') {
     const matcher = deserializeMatcher(readSource(spec.path), spec.path);
-    return { entries: matcher.data.entries, diagnostics: [] };
+    return { entries: tableToArray(matcher.data.entries), diagnostics: [] };
   }
   const content = new TextDecoder('utf-8').decode(readSource(spec.path));
   if (ext === '.csv') return parseKeywordCsv(content, spec.path, options);
@@ -80,7 +81,7 @@ export function loadKeywords(
   const only = specs.length === 1 ? specs[0]! : undefined;
   if (only && extname(only.path).toLowerCase() === '.bin' && !options.allow?.length) {
     const matcher = deserializeMatcher(readSource(only.path), only.path);
-    return { library: { entries: matcher.data.entries, allow: [], diagnostics: [] }, matcher };
+    return { library: { entries: tableToArray(matcher.data.entries), allow: [], diagnostics: [] }, matcher };
   }
   const library = buildLibrary(
     specs.map((spec) => loadKeywordSource(spec, options.mapping)),

@@ -6,6 +6,7 @@
 import { createNormalizer } from '../normalize/index.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { buildAutomaton, transition, type AutomatonArrays } from './automaton.js';
+import { arrayTable, type EntryTable } from './entries.js';
 import { pinyinVariants } from './pinyin.js';
 import {
   KeywordStreamScanner,
@@ -41,7 +42,7 @@ export interface MatcherData {
   /** CSR: entries of pattern p are entryIds[patternEntryStart[p] .. patternEntryStart[p+1]). */
   readonly patternEntryStart: Int32Array;
   readonly entryIds: Int32Array;
-  readonly entries: readonly KeywordEntry[];
+  readonly entries: EntryTable;
   readonly allowCount: number;
   readonly maxPatternLength: number;
 }
@@ -153,7 +154,7 @@ export class KeywordMatcher {
       patternVariant: Uint8Array.from(variant),
       patternEntryStart,
       entryIds,
-      entries: library.entries,
+      entries: arrayTable(library.entries),
       allowCount: library.allow.length,
       maxPatternLength: patterns.reduce((max, p) => Math.max(max, p.length), 0),
     };
@@ -178,7 +179,7 @@ export class KeywordMatcher {
     const { patternEntryStart, entryIds, entries } = this.data;
     const result: KeywordEntry[] = [];
     for (let i = patternEntryStart[pattern]!; i < patternEntryStart[pattern + 1]!; i++)
-      result.push(entries[entryIds[i]!]!);
+      result.push(entries.at(entryIds[i]!));
     return result;
   }
 
