@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildAutomaton, step, type AutomatonArrays } from './automaton.js';
+import { buildAutomaton, emitOf, nodeCount, NODE_STRIDE, step, type AutomatonArrays } from './automaton.js';
 
 /** All (start, end, pattern) occurrences by walking the automaton. */
 function runAutomaton(a: AutomatonArrays, text: string): string[] {
@@ -8,7 +8,7 @@ function runAutomaton(a: AutomatonArrays, text: string): string[] {
   let s = 0;
   for (let i = 0; i < text.length; i++) {
     s = step(a, s, text.charCodeAt(i));
-    for (let e = a.emit[s]!; e !== -1; e = a.dictLink[e]!) {
+    for (let e = emitOf(a, s); e !== -1; e = a.dictLink[e]!) {
       const p = a.out[e]!;
       found.push(`${i + 1 - a.patternLength[p]!}:${i + 1}:${p}`);
     }
@@ -42,9 +42,11 @@ describe('buildAutomaton', () => {
 
   it('gives every node exactly its children in sorted order', () => {
     const a = buildAutomaton(['ab', 'ac', 'ad', 'b']);
-    for (let u = 0; u < a.fail.length; u++) {
-      for (let e = a.edgeStart[u]! + 1; e < a.edgeStart[u + 1]!; e++)
-        expect(a.edgeClass[e]!).toBeGreaterThan(a.edgeClass[e - 1]!);
+    for (let u = 0; u < nodeCount(a); u++) {
+      const lo = a.nodes[u * NODE_STRIDE]!;
+      const hi = a.nodes[u * NODE_STRIDE + 1]!;
+      expect(hi - lo).toBe(u === 0 ? 2 : u === 1 ? 3 : 0);
+      for (let e = lo + 1; e < hi; e++) expect(a.edges[2 * e]!).toBeGreaterThan(a.edges[2 * (e - 1)]!);
     }
   });
 

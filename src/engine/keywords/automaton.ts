@@ -2,23 +2,25 @@
  * Aho–Corasick automaton over UTF-16 code units, compiled into flat typed arrays (no object per
  * node) so it is cache-friendly to scan, cheap to serialise and loads without parsing.
  *
- * Layout:
+ * Layout (chosen for memory locality: a scan step touches one node record and one edge slice):
  * - `classOf[codeUnit]` maps a code unit to a dense class id (0 = appears in no pattern, which
  *   sends the scan straight back to the root without walking failure links);
  * - the root's transitions are a direct table `rootNext[class]`;
- * - every other node's transitions are a sorted slice of `edgeClass`/`edgeTarget` starting at
- *   `edgeStart[node]` (nodes mostly have one or two children, so a short linear scan wins);
- * - `fail`, `depth`, and `emit[node]` = first node on the failure chain (itself included) that ends
- *   a pattern, with `dictLink` continuing that chain — so reporting costs nothing when nothing ends.
+ * - `nodes` holds one 4-int record per node: [first edge, end of edges, failure link, emit], where
+ *   emit = first node on the failure chain (itself included) that ends a pattern, or -1 — so
+ *   reporting costs nothing when nothing ends;
+ * - `edges` holds (class, target) pairs, sorted by class within a node (nodes mostly have one or two
+ *   children, so a short linear scan wins; wide nodes are binary-searched);
+ * - `depth`, `liveDepth`, `out` and `dictLink` are only read when something ends or is pending.
  */
 
 export interface AutomatonArrays {
   readonly classOf: Uint16Array;
   readonly rootNext: Int32Array;
-  readonly edgeStart: Int32Array;
-  readonly edgeClass: Uint16Array;
-  readonly edgeTarget: Int32Array;
-  readonly fail: Int32Array;
+  /** NODE_STRIDE ints per node: edge start, edge end, failure link, emit. */
+  readonly nodes: Int32Array;
+  /** 2 ints per edge: class, target node. */
+  readonly edges: Int32Array;
   readonly depth: Int32Array;
   /**
    * Depth of the deepest node on this node's failure chain (itself included) that still has children:
@@ -30,12 +32,15 @@ export interface AutomatonArrays {
   readonly out: Int32Array;
   /** Next node on the failure chain that ends a pattern, or -1. */
   readonly dictLink: Int32Array;
-  /** First node on the chain from here (inclusive) that ends a pattern, or -1. */
-  readonly emit: Int32Array;
   /** Length in code units of each pattern. */
   readonly patternLength: Int32Array;
 }
 
+export const NODE_STRIDE = 4;
+export const EDGE_LO = 0;
+export const EDGE_HI = 1;
+export const FAIL = 2;
+export const EMIT = 3;
 const LINEAR_SEARCH_LIMIT = 8;
 
 /** Builds the automaton for distinct, non-empty patterns; pattern id = index in the array. */
@@ -97,26 +102,33 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
   }
   sortEdgeSegments(edgeStart, edgeClass, edgeTarget, nodeCount);
 
-  const fail = new Int32Array(nodeCount);
   const out = Int32Array.from(terminal);
   const dictLink = new Int32Array(nodeCount).fill(-1);
-  const emit = new Int32Array(nodeCount).fill(-1);
   const depth = Int32Array.from(nodeDepth);
   const liveDepth = new Int32Array(nodeCount);
+  const nodes = new Int32Array(nodeCount * NODE_STRIDE);
+  const edges = new Int32Array(edgeCount * 2);
+  for (let u = 0; u < nodeCount; u++) {
+    nodes[u * NODE_STRIDE + EDGE_LO] = edgeStart[u]!;
+    nodes[u * NODE_STRIDE + EDGE_HI] = edgeStart[u + 1]!;
+    nodes[u * NODE_STRIDE + EMIT] = -1;
+  }
+  for (let e = 0; e < edgeCount; e++) {
+    edges[2 * e] = edgeClass[e]!;
+    edges[2 * e + 1] = edgeTarget[e]!;
+  }
   const arrays: AutomatonArrays = {
     classOf,
     rootNext,
-    edgeStart,
-    edgeClass,
-    edgeTarget,
-    fail,
+    nodes,
+    edges,
     depth,
     liveDepth,
     out,
     dictLink,
-    emit,
     patternLength,
   };
+  const fail = (u: number) => nodes[u * NODE_STRIDE + FAIL]!;
 
   // Breadth-first failure links.
   const queue = new Int32Array(nodeCount);
@@ -125,9 +137,9 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
   for (let e = edgeStart[0]!; e < edgeStart[1]!; e++) queue[tail++] = edgeTarget[e]!;
   while (head < tail) {
     const u = queue[head++]!;
-    const f = fail[u]!;
+    const f = fail(u);
     dictLink[u] = out[f] !== -1 ? f : dictLink[f]!;
-    emit[u] = out[u] !== -1 ? u : dictLink[u]!;
+    nodes[u * NODE_STRIDE + EMIT] = out[u] !== -1 ? u : dictLink[u]!;
     // BFS order: the failure target (shallower) is already done.
     liveDepth[u] = edgeStart[u + 1]! > edgeStart[u]! ? depth[u]! : liveDepth[f]!;
     for (let e = edgeStart[u]!; e < edgeStart[u + 1]!; e++) {
@@ -136,10 +148,10 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
       let g = f;
       let target = transition(arrays, g, c);
       while (target === -1) {
-        g = fail[g]!;
+        g = fail(g);
         target = transition(arrays, g, c);
       }
-      fail[v] = target;
+      nodes[v * NODE_STRIDE + FAIL] = target;
       queue[tail++] = v;
     }
   }
@@ -149,21 +161,37 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
 /** Goto function: child of `node` on class `c`; for the root, 0 when it has none; -1 otherwise. */
 export function transition(a: AutomatonArrays, node: number, c: number): number {
   if (node === 0) return a.rootNext[c]!;
-  let lo = a.edgeStart[node]!;
-  let hi = a.edgeStart[node + 1]!;
+  const { nodes, edges } = a;
+  let lo = nodes[node * NODE_STRIDE + EDGE_LO]!;
+  let hi = nodes[node * NODE_STRIDE + EDGE_HI]!;
   if (hi - lo <= LINEAR_SEARCH_LIMIT) {
-    for (; lo < hi; lo++) if (a.edgeClass[lo] === c) return a.edgeTarget[lo]!;
+    for (; lo < hi; lo++) if (edges[2 * lo] === c) return edges[2 * lo + 1]!;
     return -1;
   }
   hi--;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const m = a.edgeClass[mid]!;
-    if (m === c) return a.edgeTarget[mid]!;
+    const m = edges[2 * mid]!;
+    if (m === c) return edges[2 * mid + 1]!;
     if (m < c) lo = mid + 1;
     else hi = mid - 1;
   }
   return -1;
+}
+
+/** Failure link of a node. */
+export function failOf(a: AutomatonArrays, node: number): number {
+  return a.nodes[node * NODE_STRIDE + FAIL]!;
+}
+
+/** First node on the failure chain from `node` (inclusive) that ends a pattern, or -1. */
+export function emitOf(a: AutomatonArrays, node: number): number {
+  return a.nodes[node * NODE_STRIDE + EMIT]!;
+}
+
+/** Number of nodes. */
+export function nodeCount(a: AutomatonArrays): number {
+  return a.nodes.length / NODE_STRIDE;
 }
 
 /** Next state from `state` on code unit `unit` (following failure links). */
@@ -174,7 +202,7 @@ export function step(a: AutomatonArrays, state: number, unit: number): number {
   for (;;) {
     const t = transition(a, s, c);
     if (t !== -1) return t;
-    s = a.fail[s]!;
+    s = a.nodes[s * NODE_STRIDE + FAIL]!;
   }
 }
 

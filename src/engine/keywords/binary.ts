@@ -7,13 +7,13 @@
  */
 import { crc32 } from 'node:zlib';
 import { HeguiError } from '../errors.js';
-import type { AutomatonArrays } from './automaton.js';
+import { NODE_STRIDE, type AutomatonArrays } from './automaton.js';
 import { KeywordMatcher, type MatcherData } from './matcher.js';
 import { ColumnEntryTable } from './entries.js';
 import type { KeywordAction } from './types.js';
 
 const MAGIC = 0x574b4748; // "HGKW" little-endian
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 const ACTIONS: readonly (KeywordAction | undefined)[] = [undefined, 'block', 'review', 'hard'];
 
 type ArrayKind = 'u8' | 'u16' | 'i32';
@@ -39,15 +39,12 @@ interface Header {
 const AUTOMATON_KEYS = [
   'classOf',
   'rootNext',
-  'edgeStart',
-  'edgeClass',
-  'edgeTarget',
-  'fail',
+  'nodes',
+  'edges',
   'depth',
   'liveDepth',
   'out',
   'dictLink',
-  'emit',
   'patternLength',
 ] as const satisfies readonly (keyof AutomatonArrays)[];
 
@@ -188,14 +185,15 @@ export function deserializeMatcher(bytes: Uint8Array, sourceName = 'library.bin'
 
   const automaton = {} as Record<(typeof AUTOMATON_KEYS)[number], Uint16Array | Int32Array>;
   for (const key of AUTOMATON_KEYS) {
-    automaton[key] = section(key, key === 'classOf' || key === 'edgeClass' ? 'u16' : 'i32');
+    automaton[key] = section(key, key === 'classOf' ? 'u16' : 'i32');
   }
   const a = automaton as unknown as AutomatonArrays;
   const patternFlags = section('patternFlags', 'u8');
-  const nodes = a.fail.length;
+  const nodes = a.depth.length;
   if (
     a.classOf.length !== 65536 ||
-    a.edgeStart.length !== nodes + 1 ||
+    a.nodes.length !== nodes * NODE_STRIDE ||
+    a.edges.length !== (nodes - 1) * 2 ||
     a.patternLength.length !== patternFlags.length
   ) {
     fail('inconsistent automaton tables');

@@ -10,7 +10,7 @@
  * Until then it is pending, and `safeOffset` keeps the text from its start back.
  */
 import type { NormalizedChunk, NormalizerStream } from '../normalize/types.js';
-import type { AutomatonArrays } from './automaton.js';
+import { EDGE_HI, EDGE_LO, EMIT, FAIL, NODE_STRIDE, type AutomatonArrays } from './automaton.js';
 import type { KeywordHit } from './types.js';
 
 /** Per-pattern flags. */
@@ -52,6 +52,9 @@ export class KeywordStreamScanner {
   private pending: Candidate[] = [];
   private allows: { ns: number; ne: number }[] = [];
   private ended = false;
+  /** The chunk being consumed (its units are read in place) and the position of its first unit. */
+  private chunk: NormalizedChunk | undefined;
+  private chunkBase = 0;
 
   constructor(tables: ScanTables, normalizer: NormalizerStream) {
     this.t = tables;
@@ -100,22 +103,23 @@ export class KeywordStreamScanner {
 
   private consume(chunk: NormalizedChunk, hits: KeywordHit[]): void {
     const a = this.t.automaton;
-    const { classOf, rootNext, edgeStart, edgeClass, edgeTarget, fail, emit } = a;
-    const { codes, starts, ends, length } = chunk;
-    const mask = this.mask;
-    const ringCode = this.ringCode;
-    const ringStart = this.ringStart;
-    const ringEnd = this.ringEnd;
+    const { classOf, rootNext, nodes, edges } = a;
+    const { codes, length } = chunk;
+    // Local copies: imported bindings can compile to getter calls under some loaders (tsx, vitest).
+    const stride = NODE_STRIDE;
+    const edgeLo = EDGE_LO;
+    const edgeHi = EDGE_HI;
+    const failAt = FAIL;
+    const emitAt = EMIT;
+    // Units of this chunk are read from the chunk itself; only the tail is copied into the ring
+    // afterwards, so the hot loop writes nothing per unit.
+    this.chunk = chunk;
+    this.chunkBase = this.pos;
     let s = this.state;
     let pos = this.pos;
     for (let i = 0; i < length; i++) {
-      const unit = codes[i]!;
-      const r = pos & mask;
-      ringCode[r] = unit;
-      ringStart[r] = starts[i]!;
-      ringEnd[r] = ends[i]!;
       pos++;
-      const c = classOf[unit]!;
+      const c = classOf[codes[i]!]!;
       if (c === 0) {
         s = 0;
       } else {
@@ -125,13 +129,14 @@ export class KeywordStreamScanner {
             s = rootNext[c]!;
             break;
           }
-          let lo = edgeStart[s]!;
-          const hi = edgeStart[s + 1]!;
+          const record = s * stride;
+          let lo = nodes[record + edgeLo]!;
+          const hi = nodes[record + edgeHi]!;
           let next = -1;
           if (hi - lo <= 8) {
             for (; lo < hi; lo++) {
-              if (edgeClass[lo] === c) {
-                next = edgeTarget[lo]!;
+              if (edges[2 * lo] === c) {
+                next = edges[2 * lo + 1]!;
                 break;
               }
             }
@@ -139,9 +144,9 @@ export class KeywordStreamScanner {
             let h = hi - 1;
             while (lo <= h) {
               const mid = (lo + h) >>> 1;
-              const m = edgeClass[mid]!;
+              const m = edges[2 * mid]!;
               if (m === c) {
-                next = edgeTarget[mid]!;
+                next = edges[2 * mid + 1]!;
                 break;
               }
               if (m < c) lo = mid + 1;
@@ -152,10 +157,10 @@ export class KeywordStreamScanner {
             s = next;
             break;
           }
-          s = fail[s]!;
+          s = nodes[record + failAt]!;
         }
       }
-      if (emit[s] !== -1 || this.pending.length !== 0) {
+      if (nodes[s * stride + emitAt] !== -1 || this.pending.length !== 0) {
         this.pos = pos;
         this.state = s;
         this.afterUnit(s, pos, hits);
@@ -163,13 +168,44 @@ export class KeywordStreamScanner {
     }
     this.state = s;
     this.pos = pos;
+    this.keepTail(chunk);
+    this.chunk = undefined;
+  }
+
+  /** Copies the last units of a chunk into the ring (the chunk's arrays are reused after this call). */
+  private keepTail(chunk: NormalizedChunk): void {
+    const from = Math.max(0, chunk.length - this.ringCode.length);
+    for (let i = from; i < chunk.length; i++) {
+      const r = (this.chunkBase + i) & this.mask;
+      this.ringCode[r] = chunk.codes[i]!;
+      this.ringStart[r] = chunk.starts[i]!;
+      this.ringEnd[r] = chunk.ends[i]!;
+    }
+  }
+
+  private unitCode(p: number): number {
+    const chunk = this.chunk;
+    if (chunk && p >= this.chunkBase) return chunk.codes[p - this.chunkBase]!;
+    return this.ringCode[p & this.mask]!;
+  }
+
+  private unitStart(p: number): number {
+    const chunk = this.chunk;
+    if (chunk && p >= this.chunkBase) return chunk.starts[p - this.chunkBase]!;
+    return this.ringStart[p & this.mask]!;
+  }
+
+  private unitEnd(p: number): number {
+    const chunk = this.chunk;
+    if (chunk && p >= this.chunkBase) return chunk.ends[p - this.chunkBase]!;
+    return this.ringEnd[p & this.mask]!;
   }
 
   /** Records patterns ending at `pos` and settles pending candidates. */
   private afterUnit(s: number, pos: number, hits: KeywordHit[]): void {
     const a = this.t.automaton;
     const flags = this.t.patternFlags;
-    const lastUnit = this.ringCode[(pos - 1) & this.mask]!;
+    const lastUnit = this.unitCode(pos - 1);
     // A candidate waiting for its right boundary gets it (or loses it) with this unit.
     for (const c of this.pending) {
       if (c.needRight && c.ne === pos - 1) {
@@ -177,11 +213,11 @@ export class KeywordStreamScanner {
         c.needRight = false;
       }
     }
-    for (let e = a.emit[s]!; e !== -1; e = a.dictLink[e]!) {
+    for (let e = a.nodes[s * NODE_STRIDE + EMIT]!; e !== -1; e = a.dictLink[e]!) {
       const pattern = a.out[e]!;
       const f = flags[pattern]!;
       const ns = pos - a.patternLength[pattern]!;
-      if (f & PATTERN_LEFT_BOUNDARY && ns > 0 && isWordUnit(this.ringCode[(ns - 1) & this.mask]!)) continue;
+      if (f & PATTERN_LEFT_BOUNDARY && ns > 0 && isWordUnit(this.unitCode(ns - 1))) continue;
       if (f & PATTERN_ALLOW) this.allows.push({ ns, ne: pos });
       if (f & PATTERN_KEYWORD) {
         this.pending.push({ ns, ne: pos, pattern, needRight: (f & PATTERN_RIGHT_BOUNDARY) !== 0 });
@@ -213,8 +249,8 @@ export class KeywordStreamScanner {
 
   private toHit(c: Candidate): KeywordHit {
     return {
-      start: this.ringStart[c.ns & this.mask]!,
-      end: this.ringEnd[(c.ne - 1) & this.mask]!,
+      start: this.unitStart(c.ns),
+      end: this.unitEnd(c.ne - 1),
       pattern: c.pattern,
     };
   }
