@@ -11,6 +11,19 @@ export type HeguiErrorCode =
   | 'config_invalid'
   | 'content_blocked'
   | 'detector_failed'
+  | 'auth_invalid'
+  | 'model_not_found'
+  | 'body_too_large'
+  | 'user_restricted'
+  | 'user_suspended'
+  | 'upstream_timeout'
+  | 'upstream_unavailable'
+  | 'upstream_error'
+  | 'audit_unavailable'
+  | 'not_found'
+  | 'store_unavailable'
+  | 'conflict'
+  | 'evidence_unreadable'
   | 'internal';
 
 export class HeguiError extends Error {
