@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_ERROR, reportError } from './errors.js';
 import { registerKeywords } from './keywords.js';
 import { registerScan } from './scan.js';
+import { registerTrain } from './train.js';
 
 const program = new Command()
   .name('hegui')
@@ -25,6 +26,7 @@ function run(work: () => Promise<number>): void {
 
 registerScan(program, run);
 registerKeywords(program, run);
+registerTrain(program, run);
 
 try {
   await program.parseAsync(process.argv);
