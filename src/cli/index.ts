@@ -2,6 +2,9 @@
 /** `hegui` command line: one file per command, registered here. */
 import { Command, CommanderError } from 'commander';
 import { EXIT_ERROR, reportError } from './errors.js';
+import { registerAudit } from './audit.js';
+import { registerIncidents } from './incidents.js';
+import { registerKeys } from './keys.js';
 import { registerKeywords } from './keywords.js';
 import { registerScan } from './scan.js';
 import { registerTrain } from './train.js';
@@ -27,6 +30,9 @@ function run(work: () => Promise<number>): void {
 registerScan(program, run);
 registerKeywords(program, run);
 registerTrain(program, run);
+registerKeys(program, run);
+registerAudit(program, run);
+registerIncidents(program, run);
 
 try {
   await program.parseAsync(process.argv);
