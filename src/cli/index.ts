@@ -7,6 +7,7 @@ import { registerIncidents } from './incidents.js';
 import { registerKeys } from './keys.js';
 import { registerKeywords } from './keywords.js';
 import { registerScan } from './scan.js';
+import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
 
 const program = new Command()
@@ -27,6 +28,7 @@ function run(work: () => Promise<number>): void {
   );
 }
 
+registerServe(program, run);
 registerScan(program, run);
 registerKeywords(program, run);
 registerTrain(program, run);
