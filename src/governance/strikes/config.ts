@@ -174,10 +174,35 @@ export type StrikeConfigInput = z.input<typeof StrikeConfigSchema>;
 export function parseStrikeConfig(input: unknown, where = 'strikes'): StrikeConfig {
   const r = StrikeConfigSchema.safeParse(input ?? {});
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const keys = issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [];
-  const path = [where, ...issue.path.map(String), ...keys].filter((p) => p !== '').join('.');
-  return failConfig(issue.message, path);
+  const { path, message } = mostSpecific(r.error.issues[0]!);
+  return failConfig(message, [where, ...path].filter((p) => p !== '').join('.'));
+}
+
+/**
+ * The issue to report: for a union (`consecutive: 3 | false | {…}`), the branch that got furthest
+ * (deepest path, then anything but a plain type mismatch), so the message names the real field.
+ */
+function mostSpecific(issue: z.core.$ZodIssue): { path: string[]; message: string } {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys')
+    return { path: [...path, ...issue.keys.slice(0, 1)], message: issue.message };
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { path, message: issue.message };
+  let best: { path: string[]; message: string } | null = null;
+  let bestScore = 0;
+  for (const branch of issue.errors) {
+    const first = branch[0];
+    if (first === undefined) continue;
+    const inner = mostSpecific(first);
+    const plain = first.code === 'invalid_type' || first.code === 'invalid_value';
+    const score = inner.path.length * 2 + (plain ? 0 : 1);
+    if (score > bestScore) {
+      best = inner;
+      bestScore = score;
+    }
+  }
+  return best === null
+    ? { path, message: issue.message }
+    : { path: [...path, ...best.path], message: best.message };
 }
 
 function failConfig(message: string, where: string): never {

@@ -14,7 +14,6 @@
  * locally are not copied into Redis. `terminate` and `reinstate` are manual decisions that must reach
  * every instance: they throw instead of degrading.
  */
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { HeguiError } from '../../engine/errors.js';
 import { type StrikeConfig, retentionMs } from './config.js';
@@ -118,7 +117,7 @@ export class RedisStrikeLadder implements StrikeLadder {
     });
 
     const c = config.consecutive;
-    this.checkArgs = [c ? '1' : '0', ...config.windows.map((w) => String(w.within))];
+    this.checkArgs = [String(c ? c.expireAfter : 0), ...config.windows.map((w) => String(w.within))];
     this.strikeArgs = [
       String(retentionMs(config)),
       String(config.warnAt === false ? 0 : config.warnAt),
@@ -171,13 +170,12 @@ export class RedisStrikeLadder implements StrikeLadder {
       async () => {
         const now = this.now();
         const [z, c, x] = this.keys(id);
-        const member = `${now}:${randomUUID()}:${evidenceRef ?? ''}`;
         const [stepRank, rank, until, reason, run, counts, members] = await this.client.heguiStrike(
           z,
           c,
           x,
           String(now),
-          member,
+          evidenceRef ?? '',
           ...this.strikeArgs,
         );
         const standing = standingOf(this.config, sanctionOf(rank, until, reason), counts, Number(run));
@@ -322,11 +320,9 @@ function sanctionOf(rank: number, until: number, reason: string): Sanction | nul
   };
 }
 
-/** `time:nonce:ref` → ref (null if empty). */
+/** `sequence:ref` → ref (null if empty). */
 function evidenceOf(member: string): string | null {
-  const first = member.indexOf(':');
-  const second = member.indexOf(':', first + 1);
-  const ref = second < 0 ? '' : member.slice(second + 1);
+  const ref = member.slice(member.indexOf(':') + 1);
   return ref === '' ? null : ref;
 }
 

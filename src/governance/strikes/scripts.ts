@@ -1,8 +1,10 @@
 /**
  * The Redis ladder's Lua scripts. Each user has three keys sharing one hash tag (one cluster slot):
- * `…:z` a sorted set of strikes (score = time in ms, member = `time:nonce:evidenceRef`),
- * `…:c` the consecutive run (INCR / DEL), `…:x` a hash `{level, until, reason}` of the sanction in force
- * (with a TTL for restrict/suspend, none for terminate).
+ * `…:z` a sorted set of strikes (score = time in ms, member = `sequence:evidenceRef`, the zero-padded
+ * sequence keeping strikes of the same millisecond in arrival order), `…:c` a hash `{n, at}` of the
+ * consecutive run (HINCRBY / DEL), `…:x` a hash `{rank, until, reason}` of the sanction in force.
+ * Expiry is decided against `now`; the TTLs (retention, run expiry, sanction length; none for
+ * terminate) only reclaim memory.
  *
  * The clock is an argument (`now` in ms), so every instance and the tests decide with the same time and
  * the scripts are deterministic. `STRIKE_LUA` mirrors `decide()` in decide.ts step for step.
@@ -20,17 +22,26 @@ local function sanction_in_force(key, now)
   if untl ~= -1 and untl <= now then return 0, -1, '' end
   return rank, untl, s[3] or ''
 end
+
+-- the consecutive run: its length, 0 once expireAfter has passed since its last strike
+local function run_in_force(key, now, expire)
+  local r = redis.call('HMGET', key, 'n', 'at')
+  local n = tonumber(r[1])
+  if not n then return 0 end
+  if now - (tonumber(r[2]) or 0) >= expire then return 0 end
+  return n
+end
 `;
 
 /**
- * CHECK. KEYS: z, c, x. ARGV: now, consecutiveOn (0/1), then each window's length in ms.
+ * CHECK. KEYS: z, c, x. ARGV: now, consecutive expiry in ms (0: rule off), then each window's length in ms.
  * Returns { rank, until, reason, run, { counts… } }.
  */
 export const CHECK_LUA = `${SANCTION_IN_FORCE}
 local now = tonumber(ARGV[1])
 local rank, untl, reason = sanction_in_force(KEYS[3], now)
 local run = 0
-if ARGV[2] == '1' then run = tonumber(redis.call('GET', KEYS[2]) or '0') end
+if tonumber(ARGV[2]) > 0 then run = run_in_force(KEYS[2], now, tonumber(ARGV[2])) end
 local counts = {}
 for i = 3, #ARGV do
   counts[#counts + 1] = redis.call('ZCOUNT', KEYS[1], '(' .. num(now - tonumber(ARGV[i])), '+inf')
@@ -40,7 +51,7 @@ return { rank, untl, reason, run, counts }
 
 /**
  * STRIKE. KEYS: z, c, x.
- * ARGV: 1 now, 2 member, 3 retention ms, 4 warnAt (0: off),
+ * ARGV: 1 now, 2 evidence reference ('' for none), 3 retention ms, 4 warnAt (0: off),
  *       5 consecutive count (0: off), 6 its rank, 7 its length ms, 8 its expiry ms, 9 its reason,
  *       10 number of windows, then per window (sorted shortest first): within, count, rank, length, reason.
  * Returns { stepRank, rank, until, reason, run, { counts… }, { evidence members… } }.
@@ -51,12 +62,17 @@ local retention = tonumber(ARGV[3])
 local warnAt = tonumber(ARGV[4])
 local cCount = tonumber(ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', num(now - retention))
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+local seq = 1
+local last = redis.call('ZRANGE', KEYS[1], -1, -1)
+if last[1] then seq = (tonumber(string.match(last[1], '^(%d+):')) or 0) + 1 end
+redis.call('ZADD', KEYS[1], ARGV[1], string.format('%015.0f', seq) .. ':' .. ARGV[2])
 redis.call('PEXPIRE', KEYS[1], retention)
 local run = 0
 if cCount > 0 then
-  run = redis.call('INCR', KEYS[2])
-  redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[8]))
+  local expire = tonumber(ARGV[8])
+  run = run_in_force(KEYS[2], now, expire) + 1
+  redis.call('HSET', KEYS[2], 'n', run, 'at', ARGV[1])
+  redis.call('PEXPIRE', KEYS[2], expire)
 end
 local rank, untl, reason = sanction_in_force(KEYS[3], now)
 

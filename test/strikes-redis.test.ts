@@ -1,0 +1,268 @@
+/**
+ * The strike ladder on Redis (HEGUI_TEST_REDIS_URL, default redis://127.0.0.1:6379). Redis being
+ * unreachable fails this file: CI starts Redis, and a skipped suite would hide a broken backend.
+ * Every key lives under a prefix unique to this run and is deleted afterwards.
+ */
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createStrikeLadder,
+  DEFAULT_STRIKE_CONFIG,
+  parseStrikeConfig,
+  RedisStrikeLadder,
+  type StrikeLogger,
+} from '../src/governance/strikes/index.js';
+import { Clock, defineStrikeSuite } from './strikes-suite.js';
+
+const REDIS_URL = process.env.HEGUI_TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+const RUN_PREFIX = `hegui:test:strikes:${randomUUID()}:`;
+let ladders = 0;
+const nextPrefix = () => `${RUN_PREFIX}${++ladders}:`;
+
+let admin: Redis;
+
+async function keysUnder(prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    found.push(...batch);
+  } while (cursor !== '0');
+  return found;
+}
+
+beforeAll(async () => {
+  admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  admin.on('error', () => undefined);
+  try {
+    await admin.connect();
+    expect(await admin.ping()).toBe('PONG');
+  } catch (err) {
+    throw new Error(`Redis is required for this suite and is unreachable at ${REDIS_URL}: ${String(err)}`, {
+      cause: err,
+    });
+  }
+});
+
+afterAll(async () => {
+  if (admin?.status !== 'ready') return;
+  const left = await keysUnder(RUN_PREFIX);
+  if (left.length > 0) await admin.del(...left);
+  expect(await keysUnder(RUN_PREFIX)).toEqual([]);
+  await admin.quit();
+});
+
+/** A logger that remembers what it was told. */
+function recordingLogger(): StrikeLogger & { warnings: string[]; infos: string[] } {
+  const warnings: string[] = [];
+  const infos: string[] = [];
+  return { warnings, infos, warn: (_o, msg) => warnings.push(msg), info: (_o, msg) => infos.push(msg) };
+}
+
+defineStrikeSuite('Redis', (config, clock) =>
+  createStrikeLadder(config, { redisUrl: REDIS_URL, keyPrefix: nextPrefix(), now: clock.now }),
+);
+
+describe('Redis strike ladder across instances', () => {
+  it('is the backend chosen with a Redis URL, and is not degraded', async () => {
+    const l = createStrikeLadder(DEFAULT_STRIKE_CONFIG, { redisUrl: REDIS_URL, keyPrefix: nextPrefix() });
+    expect(l).toBeInstanceOf(RedisStrikeLadder);
+    await l.check('t', 'u');
+    expect(l.status()).toEqual({ backend: 'redis', degraded: false, fallbacks: 0, localEntries: 0 });
+    await l.close();
+  });
+
+  it('two gateway instances sharing Redis agree', async () => {
+    const clock = new Clock();
+    const prefix = nextPrefix();
+    const a = createStrikeLadder(DEFAULT_STRIKE_CONFIG, {
+      redisUrl: REDIS_URL,
+      keyPrefix: prefix,
+      now: clock.now,
+    });
+    const b = createStrikeLadder(DEFAULT_STRIKE_CONFIG, {
+      redisUrl: REDIS_URL,
+      keyPrefix: prefix,
+      now: clock.now,
+    });
+    try {
+      expect((await a.strike('t', 'u', 'ev-a1')).step?.level).toBe('warn');
+      await b.clean('t', 'u');
+      expect((await b.strike('t', 'u', 'ev-b1')).step).toBeNull(); // b sees a's strike: already at warn
+      await a.clean('t', 'u');
+      const third = await b.strike('t', 'u', 'ev-b2');
+      expect(third.step).toMatchObject({ level: 'restrict', evidenceRefs: ['ev-a1', 'ev-b1', 'ev-b2'] });
+      expect(await a.check('t', 'u')).toMatchObject({
+        level: 'restrict',
+        strikes: { '1h': 3, consecutive: 1 },
+      });
+      // a clean on one instance resets the run seen by the other
+      await a.clean('t', 'u');
+      expect((await b.check('t', 'u')).strikes.consecutive).toBe(0);
+      // manual actions reach every instance
+      await a.terminate('t', 'u', 'x');
+      expect((await b.check('t', 'u')).level).toBe('terminate');
+      await b.reinstate('t', 'u', 'y');
+      expect((await a.check('t', 'u')).level).toBe('none');
+      expect(a.status().fallbacks + b.status().fallbacks).toBe(0);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('concurrent strikes on two instances are counted exactly once each, with one step per level', async () => {
+    const clock = new Clock();
+    const prefix = nextPrefix();
+    const config = parseStrikeConfig({ consecutive: false });
+    const a = createStrikeLadder(config, { redisUrl: REDIS_URL, keyPrefix: prefix, now: clock.now });
+    const b = createStrikeLadder(config, { redisUrl: REDIS_URL, keyPrefix: prefix, now: clock.now });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).strike('t', 'u', `ev-${i}`)),
+      );
+      const steps = results.flatMap((r) => (r.step ? [r.step.level] : [])).sort();
+      expect(steps).toEqual(['restrict', 'suspend', 'warn']);
+      const counts = results.map((r) => r.standing.strikes['24h']).sort((x, y) => x! - y!);
+      expect(counts).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect((await a.check('t', 'u')).level).toBe('suspend');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('expires sanctions in real time, and keys carry TTLs', async () => {
+    const prefix = nextPrefix();
+    const config = parseStrikeConfig({
+      consecutive: false,
+      windows: [{ within: '1s', count: 2, level: 'restrict', for: '700ms' }],
+    });
+    const l = createStrikeLadder(config, { redisUrl: REDIS_URL, keyPrefix: prefix });
+    try {
+      await l.strike('t', 'u', 'a');
+      const r = await l.strike('t', 'u', 'b');
+      expect(r.standing.level).toBe('restrict');
+      const keys = (await keysUnder(prefix)).sort();
+      expect(keys).toHaveLength(2); // strikes and sanction; no run key with the consecutive rule off
+      for (const key of keys) {
+        const ttl = await admin.pttl(key);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(1000);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect(await l.check('t', 'u')).toMatchObject({ level: 'none', strikes: { '1s': 0 } });
+      expect(await keysUnder(prefix)).toEqual([]);
+    } finally {
+      await l.close();
+    }
+  });
+});
+
+describe('Redis strike ladder when Redis is down', () => {
+  it('falls back to the in-process ladder without throwing, and warns once', async () => {
+    const logger = recordingLogger();
+    const fallbacks: string[] = [];
+    const clock = new Clock();
+    const l = createStrikeLadder(DEFAULT_STRIKE_CONFIG, {
+      redisUrl: 'redis://127.0.0.1:1', // nothing listens on port 1
+      keyPrefix: nextPrefix(),
+      now: clock.now,
+      connectTimeoutMs: 500,
+      logger,
+      onFallback: (op) => fallbacks.push(op),
+    });
+    try {
+      expect((await l.check('t', 'u')).level).toBe('none');
+      expect((await l.strike('t', 'u', 'a')).step?.level).toBe('warn');
+      await l.strike('t', 'u', 'b');
+      const third = await l.strike('t', 'u', 'c');
+      expect(third.step).toMatchObject({ level: 'suspend', evidenceRefs: ['a', 'b', 'c'] });
+      expect((await l.check('t', 'u')).level).toBe('suspend');
+      await l.clean('t', 'u');
+      expect(l.status()).toMatchObject({ backend: 'redis', degraded: true, fallbacks: 6, localEntries: 1 });
+      expect(fallbacks).toEqual(['check', 'strike', 'strike', 'strike', 'check', 'clean']);
+      expect(logger.warnings).toHaveLength(1);
+      // manual decisions must reach every instance: refused, not silently local
+      await expect(l.terminate('t', 'u', 'x')).rejects.toMatchObject({
+        name: 'HeguiError',
+        where: 'strikes',
+      });
+      await expect(l.reinstate('t', 'u', 'x')).rejects.toThrow(/Redis is unreachable/);
+      expect((await l.check('t', 'u')).level).toBe('suspend');
+    } finally {
+      await l.close();
+    }
+  });
+
+  it('degrades when Redis goes away mid-run and recovers when it returns, keeping local sanctions', async () => {
+    const target = new URL(REDIS_URL);
+    const sockets = new Set<net.Socket>();
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 6379), target.hostname);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const port = (proxy.address() as net.AddressInfo).port;
+    const proxied = new URL(REDIS_URL);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(port);
+
+    const logger = recordingLogger();
+    const clock = new Clock();
+    const prefix = nextPrefix();
+    const l = createStrikeLadder(DEFAULT_STRIKE_CONFIG, {
+      redisUrl: proxied.toString(),
+      keyPrefix: prefix,
+      now: clock.now,
+      logger,
+    });
+    const other = createStrikeLadder(DEFAULT_STRIKE_CONFIG, {
+      redisUrl: REDIS_URL,
+      keyPrefix: prefix,
+      now: clock.now,
+    });
+    try {
+      await l.strike('t', 'u', 'shared-1');
+      expect(l.status()).toMatchObject({ degraded: false, fallbacks: 0 });
+
+      // Redis "goes down": stop accepting, cut every connection
+      await new Promise<void>((resolve) => {
+        proxy.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await l.strike('t', 'v', 'local-1');
+      await l.strike('t', 'v', 'local-2');
+      const suspended = await l.strike('t', 'v', 'local-3');
+      expect(suspended.step?.level).toBe('suspend');
+      expect(l.status()).toMatchObject({ degraded: true, fallbacks: 3 });
+      expect(logger.warnings).toHaveLength(1);
+
+      // Redis returns on the same port; the client reconnects by itself
+      await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+      const deadline = Date.now() + 5000;
+      while ((l as RedisStrikeLadder)['client'].status !== 'ready' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // shared state is used again (the strike made before the outage is there) …
+      expect((await l.check('t', 'u')).strikes['1h']).toBe(1);
+      expect(l.status().degraded).toBe(false);
+      expect(logger.infos).toHaveLength(1);
+      // … and the suspension imposed during the outage still applies on this instance
+      expect((await l.check('t', 'v')).level).toBe('suspend');
+      // the other instance never saw it (documented limitation)
+      expect((await other.check('t', 'v')).level).toBe('none');
+    } finally {
+      await Promise.all([l.close(), other.close()]);
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
+  });
+});
