@@ -3,7 +3,9 @@
  * variant) is normalised with the same chain the text will go through, deduplicated into patterns,
  * and built into one automaton. Hits are reported in the original text's offsets.
  */
+import { NormalizationPass, type PassSettings } from '../normalize/engine.js';
 import { createNormalizer } from '../normalize/index.js';
+import { getFoldTable } from '../normalize/table.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { buildAutomaton, transition, type AutomatonArrays } from './automaton.js';
 import { arrayTable, type EntryTable } from './entries.js';
@@ -14,6 +16,7 @@ import {
   PATTERN_KEYWORD,
   PATTERN_LEFT_BOUNDARY,
   PATTERN_RIGHT_BOUNDARY,
+  WholeTextScanner,
   type ScanTables,
 } from './scanner.js';
 import type { KeywordEntry, KeywordHit, KeywordLibrary, LibraryDiagnostic } from './types.js';
@@ -58,6 +61,8 @@ const ALL_STEPS_OFF: NormalizeOptions = {
 };
 
 const WORD = /^[0-9a-zA-Z]+$/;
+/** A whole-text scan keeps its normaliser buffers for the next call unless they grew beyond this (units). */
+const KEEP_PASS_UNITS = 1 << 20;
 
 export class KeywordMatcher {
   readonly data: MatcherData;
@@ -66,6 +71,11 @@ export class KeywordMatcher {
   private readonly normalizer: ReturnType<typeof createNormalizer>;
   private readonly tables: ScanTables;
   private readonly partCache = new WeakMap<KeywordEntry, readonly number[]>();
+  private readonly passSettings: PassSettings;
+  /** Reused by `scan` (synchronous, so one at a time; a reentrant call gets fresh ones). */
+  private pass: NormalizationPass | undefined;
+  private readonly whole: WholeTextScanner;
+  private scanning = false;
 
   constructor(data: MatcherData, diagnostics: readonly LibraryDiagnostic[] = []) {
     this.data = data;
@@ -76,6 +86,13 @@ export class KeywordMatcher {
       patternFlags: data.patternFlags,
       maxPatternLength: data.maxPatternLength,
     };
+    const resolved = this.normalizer.options;
+    this.passSettings = {
+      table: getFoldTable(resolved),
+      skipSeparators: resolved.skipSeparators,
+      collapseRepeats: resolved.collapseRepeats,
+    };
+    this.whole = new WholeTextScanner(this.tables);
   }
 
   static compile(library: KeywordLibrary, options: MatcherOptions = {}): KeywordMatcher {
@@ -163,10 +180,27 @@ export class KeywordMatcher {
 
   /** All keyword hits in `text`, sorted by start then end. */
   scan(text: string): KeywordHit[] {
-    const scanner = this.stream();
-    const hits = scanner.push(text);
-    for (const hit of scanner.end()) hits.push(hit);
-    return sortHits(hits);
+    // Same hits as `stream()` fed the text in one chunk (the property tests hold the two together),
+    // with the normaliser buffers and scan scratch reused across calls.
+    if (this.scanning) {
+      const pass = new NormalizationPass(this.passSettings, text.length + 16);
+      pass.feed(text);
+      pass.finish();
+      return new WholeTextScanner(this.tables).scan(pass);
+    }
+    this.scanning = true;
+    try {
+      let pass = this.pass;
+      if (pass === undefined) pass = this.pass = new NormalizationPass(this.passSettings, text.length + 16);
+      else pass.reset();
+      pass.feed(text);
+      pass.finish();
+      const hits = this.whole.scan(pass);
+      if (pass.capacity > KEEP_PASS_UNITS) this.pass = undefined;
+      return hits;
+    } finally {
+      this.scanning = false;
+    }
   }
 
   /** A scanner that keeps its state across chunks. */

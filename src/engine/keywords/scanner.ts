@@ -255,3 +255,204 @@ export class KeywordStreamScanner {
     };
   }
 }
+
+/** Normalised units of a whole text with their original ranges (a normaliser pass's buffers). */
+export interface WholeUnits {
+  readonly codes: Uint16Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly length: number;
+}
+
+/**
+ * The whole-text scan: the same hits as a `KeywordStreamScanner` fed the text in one chunk, without
+ * the bookkeeping a stream needs. With the whole text at hand nothing has to wait: a right boundary is
+ * the next unit (or the end), and a hit is suppressed exactly when an allow-listed occurrence covers it
+ * (the stream's pending/horizon rules give that same answer, only incrementally). Candidates go to
+ * reusable typed scratch arrays; hit objects are made once, at the end.
+ *
+ * One instance per matcher is reused across calls; it is not reentrant (the caller guards that).
+ */
+export class WholeTextScanner {
+  private readonly t: ScanTables;
+  private candNs: Int32Array = new Int32Array(256);
+  private candNe: Int32Array = new Int32Array(256);
+  private candPattern: Int32Array = new Int32Array(256);
+  private allowNs: Int32Array = new Int32Array(16);
+  private allowNe: Int32Array = new Int32Array(16);
+
+  constructor(tables: ScanTables) {
+    this.t = tables;
+  }
+
+  /** All hits of the units, sorted by start, end, pattern. */
+  scan(units: WholeUnits): KeywordHit[] {
+    const a = this.t.automaton;
+    const { classOf, rootNext, nodes, edges, out, dictLink, patternLength } = a;
+    const flags = this.t.patternFlags;
+    const { codes, length } = units;
+    const stride = NODE_STRIDE;
+    const edgeLo = EDGE_LO;
+    const edgeHi = EDGE_HI;
+    const failAt = FAIL;
+    const emitAt = EMIT;
+    const keywordOnly = PATTERN_KEYWORD;
+    let candNs = this.candNs;
+    let candNe = this.candNe;
+    let candPattern = this.candPattern;
+    let count = 0;
+    let allowCount = 0;
+    let s = 0;
+    for (let i = 0; i < length; i++) {
+      const c = classOf[codes[i]!]!;
+      if (c === 0) {
+        s = 0;
+        continue;
+      }
+      // Inlined goto with failure links (see automaton.transition).
+      for (;;) {
+        if (s === 0) {
+          s = rootNext[c]!;
+          break;
+        }
+        const record = s * stride;
+        let lo = nodes[record + edgeLo]!;
+        const hi = nodes[record + edgeHi]!;
+        let next = -1;
+        if (hi - lo <= 8) {
+          for (; lo < hi; lo++) {
+            if (edges[2 * lo] === c) {
+              next = edges[2 * lo + 1]!;
+              break;
+            }
+          }
+        } else {
+          let h = hi - 1;
+          while (lo <= h) {
+            const mid = (lo + h) >>> 1;
+            const m = edges[2 * mid]!;
+            if (m === c) {
+              next = edges[2 * mid + 1]!;
+              break;
+            }
+            if (m < c) lo = mid + 1;
+            else h = mid - 1;
+          }
+        }
+        if (next !== -1) {
+          s = next;
+          break;
+        }
+        s = nodes[record + failAt]!;
+      }
+      let e = nodes[s * stride + emitAt]!;
+      if (e === -1) continue;
+      const ne = i + 1;
+      do {
+        const pattern = out[e]!;
+        const f = flags[pattern]!;
+        const ns = ne - patternLength[pattern]!;
+        e = dictLink[e]!;
+        if (f !== keywordOnly) {
+          if (f & PATTERN_LEFT_BOUNDARY && ns > 0 && isWordUnit(codes[ns - 1]!)) continue;
+          if (f & PATTERN_ALLOW) {
+            if (allowCount === this.allowNs.length) this.growAllows();
+            this.allowNs[allowCount] = ns;
+            this.allowNe[allowCount] = ne;
+            allowCount++;
+          }
+          if ((f & PATTERN_KEYWORD) === 0) continue;
+          if (f & PATTERN_RIGHT_BOUNDARY && ne < length && isWordUnit(codes[ne]!)) continue;
+        }
+        if (count === candNs.length) {
+          this.growCandidates();
+          candNs = this.candNs;
+          candNe = this.candNe;
+          candPattern = this.candPattern;
+        }
+        candNs[count] = ns;
+        candNe[count] = ne;
+        candPattern[count] = pattern;
+        count++;
+      } while (e !== -1);
+    }
+    return this.hits(units, count, allowCount);
+  }
+
+  /** Hit objects for the candidates no allow-listed occurrence covers, sorted. */
+  private hits(units: WholeUnits, count: number, allowCount: number): KeywordHit[] {
+    const { starts, ends } = units;
+    const { candNs, candNe, candPattern, allowNs, allowNe } = this;
+    const maxLength = this.t.maxPatternLength;
+    const hits: KeywordHit[] = [];
+    // Candidates and allows are both in order of their end: the first allow that can cover a
+    // candidate only moves forward.
+    let firstAllow = 0;
+    for (let k = 0; k < count; k++) {
+      const ns = candNs[k]!;
+      const ne = candNe[k]!;
+      if (allowCount !== 0) {
+        while (firstAllow < allowCount && allowNe[firstAllow]! < ne) firstAllow++;
+        let covered = false;
+        for (let w = firstAllow; w < allowCount && allowNe[w]! - maxLength <= ns; w++) {
+          if (allowNs[w]! <= ns) {
+            covered = true;
+            break;
+          }
+        }
+        if (covered) continue;
+      }
+      hits.push({ start: starts[ns]!, end: ends[ne - 1]!, pattern: candPattern[k]! });
+    }
+    return sortNearlySorted(hits);
+  }
+
+  private growCandidates(): void {
+    const size = this.candNs.length * 2;
+    this.candNs = grow(this.candNs, size);
+    this.candNe = grow(this.candNe, size);
+    this.candPattern = grow(this.candPattern, size);
+  }
+
+  private growAllows(): void {
+    const size = this.allowNs.length * 2;
+    this.allowNs = grow(this.allowNs, size);
+    this.allowNe = grow(this.allowNe, size);
+  }
+}
+
+function grow(array: Int32Array, size: number): Int32Array {
+  const bigger = new Int32Array(size);
+  bigger.set(array);
+  return bigger;
+}
+
+function hitBefore(x: KeywordHit, y: KeywordHit): boolean {
+  return (
+    x.start < y.start ||
+    (x.start === y.start && (x.end < y.end || (x.end === y.end && x.pattern < y.pattern)))
+  );
+}
+
+/**
+ * Sorts hits by start, end, pattern. They come in order of their end, so each is only a few places
+ * out of order: insertion sort, with a bounded amount of moving before it hands over to a full sort.
+ */
+function sortNearlySorted(hits: KeywordHit[]): KeywordHit[] {
+  let budget = 16 * hits.length + 64;
+  for (let i = 1; i < hits.length; i++) {
+    const x = hits[i]!;
+    let j = i - 1;
+    if (!hitBefore(x, hits[j]!)) continue;
+    do {
+      hits[j + 1] = hits[j]!;
+      j--;
+      budget--;
+    } while (j >= 0 && hitBefore(x, hits[j]!));
+    hits[j + 1] = x;
+    if (budget < 0) {
+      return hits.sort((p, q) => p.start - q.start || p.end - q.end || p.pattern - q.pattern);
+    }
+  }
+  return hits;
+}

@@ -58,17 +58,36 @@ export class NormalizationPass {
   private readonly bmp: Uint32Array;
   private readonly table: FoldTable;
   private readonly skipSeparators: boolean;
-  private readonly collapser: RepeatCollapser | undefined;
+  private collapser: RepeatCollapser | undefined;
+  private readonly collapseLimit: number;
 
   constructor(settings: PassSettings, initialCapacity: number) {
     this.table = settings.table;
     this.bmp = settings.table.bmp;
     this.skipSeparators = settings.skipSeparators;
+    this.collapseLimit = settings.collapseRepeats;
     this.collapser = settings.collapseRepeats > 0 ? new RepeatCollapser(settings.collapseRepeats) : undefined;
     const capacity = Math.max(16, initialCapacity);
     this.codes = new Uint16Array(capacity);
     this.starts = new Int32Array(capacity);
     this.ends = new Int32Array(capacity);
+  }
+
+  /** Back to the state of a fresh pass (buffers kept), so one pass can serve many whole-text scans. */
+  reset(): void {
+    this.length = 0;
+    this.consumed = 0;
+    this.holdFrom = NOT_HOLDING;
+    this.afterCJK = false;
+    this.carryLength = 0;
+    this.heldHigh = NO_UNIT;
+    this.heldAt = 0;
+    if (this.collapser !== undefined) this.collapser = new RepeatCollapser(this.collapseLimit);
+  }
+
+  /** Capacity of the output buffers, in units. */
+  get capacity(): number {
+    return this.codes.length;
   }
 
   /** Appends the normalised form of `chunk`; an undecided trailing separator run is kept back. */
