@@ -6,6 +6,7 @@ import { registerAudit } from './audit.js';
 import { registerIncidents } from './incidents.js';
 import { registerKeys } from './keys.js';
 import { registerKeywords } from './keywords.js';
+import { registerLabel } from './label.js';
 import { registerScan } from './scan.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
@@ -31,6 +32,7 @@ function run(work: () => Promise<number>): void {
 registerServe(program, run);
 registerScan(program, run);
 registerKeywords(program, run);
+registerLabel(program, run);
 registerTrain(program, run);
 registerKeys(program, run);
 registerAudit(program, run);

@@ -1,0 +1,208 @@
+/**
+ * The visible (explicit) image label of GB 45438 §5.2: a text stamp with an AI element and a
+ * generation element on an edge or corner, text height ≥ 5 % of the image's shorter side.
+ *
+ * The stamp is an SVG drawn from glyph outlines embedded in `glyphs.ts` (Noto Sans CJK SC Bold,
+ * SIL OFL 1.1), so it renders the same on a machine without any CJK font and needs no font
+ * lookup. White text with a dark outline on a semi-opaque dark plate stays legible on light and
+ * dark images. sharp (librsvg) rasterises it and composites it in the same pipeline that decodes
+ * and re-encodes the image.
+ */
+import sharp from 'sharp';
+import { HeguiError } from '../engine/errors.js';
+import type { ImageFormat } from './container-types.js';
+import { GLYPHS, type Glyph } from './glyphs.js';
+import type { VisibleRecord } from './integrity.js';
+
+export type StampPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left' | 'bottom' | 'top';
+
+export interface VisibleLabelOptions {
+  /** Default `AI生成`; must contain "AI"/"人工智能" and "生成"/"合成". */
+  text?: string;
+  position?: StampPosition;
+  /** Target text height as a fraction of the shorter side; default 0.06, never below 0.05. */
+  textHeightRatio?: number;
+  /** Opacity of the dark plate behind the text (0–1), default 0.6. */
+  plateOpacity?: number;
+}
+
+/** GB 45438 minimum: text height ≥ 5 % of the shorter side. */
+export const MIN_TEXT_HEIGHT_RATIO = 0.05;
+export const DEFAULT_STAMP_TEXT = 'AI生成';
+
+export function minTextHeight(width: number, height: number): number {
+  return Math.ceil(MIN_TEXT_HEIGHT_RATIO * Math.min(width, height));
+}
+
+/** Whether a text label has both elements GB 45438 asks for. */
+export function hasLabelElements(text: string): boolean {
+  return /AI|人工智能/i.test(text) && /生成|合成/.test(text);
+}
+
+export interface Stamp {
+  readonly svg: Buffer;
+  readonly record: VisibleRecord;
+}
+
+function glyphsOf(text: string): Glyph[] {
+  const missing: string[] = [];
+  const glyphs = [...text].map((ch) => {
+    const g = GLYPHS[ch];
+    if (!g) missing.push(ch);
+    return g as Glyph;
+  });
+  if (missing.length > 0) {
+    throw new HeguiError(
+      'config_invalid',
+      `the visible label font has no glyph for ${[...new Set(missing)].map((c) => JSON.stringify(c)).join(', ')} (see assets/fonts/extract-glyphs.py)`,
+      'visible.text',
+    );
+  }
+  return glyphs;
+}
+
+/** Lays out the stamp for an image of the given size: the SVG and where it goes. */
+export function buildStamp(width: number, height: number, options: VisibleLabelOptions = {}): Stamp {
+  const text = options.text ?? DEFAULT_STAMP_TEXT;
+  if (!hasLabelElements(text)) {
+    throw new HeguiError(
+      'config_invalid',
+      `visible label ${JSON.stringify(text)} needs an AI element ("AI" or "人工智能") and a generation element ("生成" or "合成")`,
+      'visible.text',
+    );
+  }
+  const ratio = options.textHeightRatio ?? 0.06;
+  if (!(ratio >= MIN_TEXT_HEIGHT_RATIO && ratio <= 0.5)) {
+    throw new HeguiError(
+      'config_invalid',
+      `textHeightRatio must be between 0.05 and 0.5, got ${ratio}`,
+      'visible',
+    );
+  }
+  const glyphs = glyphsOf(text);
+  let yMin = Infinity;
+  let yMax = -Infinity;
+  let advance = 0;
+  for (const g of glyphs) {
+    if (g.b) {
+      yMin = Math.min(yMin, g.b[1] ?? 0);
+      yMax = Math.max(yMax, g.b[3] ?? 0);
+    }
+    advance += g.a;
+  }
+  const shorter = Math.min(width, height);
+  // Two pixels above the minimum so anti-aliased edges never bring the measured ink below it.
+  const textPx = Math.max(Math.ceil(ratio * shorter), minTextHeight(width, height) + 2);
+  const scale = textPx / (yMax - yMin);
+  const padX = Math.round(textPx * 0.4);
+  const padY = Math.round(textPx * 0.3);
+  const stampW = Math.ceil(advance * scale) + 2 * padX;
+  const stampH = textPx + 2 * padY;
+  const margin = Math.round(shorter * 0.02);
+  if (stampW + 2 * margin > width || stampH + 2 * margin > height) {
+    throw new HeguiError(
+      'input_invalid',
+      `a ${width}×${height} image is too small for the label ${JSON.stringify(text)} at ${textPx} px text height`,
+    );
+  }
+  const position = options.position ?? 'bottom-right';
+  const x = position.endsWith('left')
+    ? margin
+    : position.endsWith('right')
+      ? width - margin - stampW
+      : Math.round((width - stampW) / 2);
+  const y = position.startsWith('top') ? margin : height - margin - stampH;
+  const plate = options.plateOpacity ?? 0.6;
+  const stroke = (0.06 * (yMax - yMin)).toFixed(1);
+  let pen = 0;
+  const paths: string[] = [];
+  for (const g of glyphs) {
+    if (g.d) paths.push(`<path transform="translate(${pen} 0)" d="${g.d}"/>`);
+    pen += g.a;
+  }
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${stampW}" height="${stampH}" viewBox="0 0 ${stampW} ${stampH}">` +
+    `<rect width="${stampW}" height="${stampH}" rx="${Math.round(stampH * 0.18)}" fill="#000" fill-opacity="${plate}"/>` +
+    `<g transform="translate(${padX} ${padY + yMax * scale}) scale(${scale} ${-scale})" fill="#fff" stroke="#000" ` +
+    `stroke-width="${stroke}" stroke-linejoin="round" paint-order="stroke">${paths.join('')}</g></svg>`;
+  return {
+    svg: Buffer.from(svg),
+    record: { x, y, width: stampW, height: stampH, textHeight: textPx },
+  };
+}
+
+export interface StampedImage {
+  readonly bytes: Buffer;
+  readonly format: ImageFormat;
+  readonly record: VisibleRecord;
+}
+
+export interface EncodeOptions {
+  /** JPEG quality (default 90). */
+  quality?: number;
+}
+
+/**
+ * Decodes, applies EXIF orientation, draws the stamp and re-encodes in the same format, keeping
+ * the ICC profile, EXIF and XMP (so an existing XMP packet can be updated afterwards).
+ */
+export async function stampImage(
+  bytes: Uint8Array,
+  format: ImageFormat,
+  options: VisibleLabelOptions & EncodeOptions = {},
+): Promise<StampedImage> {
+  const image = sharp(bytes, { failOn: 'error' }).autoOrient();
+  const meta = await image.metadata();
+  const swap = (meta.orientation ?? 1) >= 5;
+  const width = (swap ? meta.height : meta.width) ?? 0;
+  const height = (swap ? meta.width : meta.height) ?? 0;
+  const stamp = buildStamp(width, height, options);
+  const pipeline = image
+    .composite([{ input: stamp.svg, left: stamp.record.x, top: stamp.record.y }])
+    .keepMetadata();
+  const out =
+    format === 'png'
+      ? await pipeline.png().toBuffer()
+      : await pipeline.jpeg({ quality: options.quality ?? 90 }).toBuffer();
+  return { bytes: out, format, record: stamp.record };
+}
+
+export interface StampMeasurement {
+  /** Height in pixels of the bright text pixels inside the box (0 when none). */
+  readonly textHeight: number;
+  /** Share of the box's pixels that are dark plate pixels. */
+  readonly plateShare: number;
+}
+
+/**
+ * Measures hegui's stamp inside a recorded box: the bounding box of bright (text) pixels, and how
+ * much of the box is dark (plate). Used by the verifier to confirm the stamp is really there.
+ */
+export async function measureStamp(bytes: Uint8Array, box: VisibleRecord): Promise<StampMeasurement> {
+  const { data, info } = await sharp(bytes)
+    .autoOrient()
+    .extract({ left: box.x, top: box.y, width: box.width, height: box.height })
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  let top = -1;
+  let bottom = -1;
+  let dark = 0;
+  const channels = info.channels;
+  // Skip the plate's rounded corners, where the image itself shows through.
+  const inset = Math.min(Math.ceil(info.height * 0.2), Math.floor(info.width / 2));
+  for (let row = 0; row < info.height; row++) {
+    let bright = false;
+    for (let col = inset; col < info.width - inset; col++) {
+      const v = data[(row * info.width + col) * channels] ?? 0;
+      if (v >= 200) bright = true;
+      else if (v <= 120) dark++;
+    }
+    if (bright) {
+      if (top < 0) top = row;
+      bottom = row;
+    }
+  }
+  const scanned = Math.max(1, (info.width - 2 * inset) * info.height);
+  return { textHeight: top < 0 ? 0 : bottom - top + 1, plateShare: dark / scanned };
+}
