@@ -43,7 +43,10 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   const { config, store, metrics } = deps;
   const app = Fastify({
     bodyLimit: config.bodyLimit,
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, redact: ['req.headers.authorization'] },
     disableRequestLogging: true,
     return503OnClosing: true,
   });
@@ -55,20 +58,24 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
 
   // JSON bodies: strict UTF-8 (fail closed on bytes we cannot read), then JSON.parse.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer' }, (_request, body, done) => {
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(body as Buffer);
-    } catch {
-      done(new HeguiError('input_invalid', 'request body is not valid UTF-8'), undefined);
-      return;
-    }
-    try {
-      done(null, text === '' ? undefined : JSON.parse(text));
-    } catch (err) {
-      done(new HeguiError('input_invalid', `invalid JSON: ${(err as Error).message}`), undefined);
-    }
-  });
+  app.addContentTypeParser(
+    ['application/json', 'text/plain'],
+    { parseAs: 'buffer' },
+    (_request, body, done) => {
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(body as Buffer);
+      } catch {
+        done(new HeguiError('input_invalid', 'request body is not valid UTF-8'), undefined);
+        return;
+      }
+      try {
+        done(null, text === '' ? undefined : JSON.parse(text));
+      } catch (err) {
+        done(new HeguiError('input_invalid', `invalid JSON: ${(err as Error).message}`), undefined);
+      }
+    },
+  );
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => {
     done(new HeguiError('input_invalid', 'unsupported content type: send application/json'), undefined);
   });
@@ -77,7 +84,10 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     const fastifyCode = (error as { code?: string }).code;
     let mapped = toHttpError(error);
     if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      mapped = { status: 413, body: errorBody('body_too_large', `request body is larger than ${config.bodyLimit} bytes`, 413) };
+      mapped = {
+        status: 413,
+        body: errorBody('body_too_large', `request body is larger than ${config.bodyLimit} bytes`, 413),
+      };
     } else if (fastifyCode?.startsWith('FST_ERR_CTP') || fastifyCode === 'FST_ERR_VALIDATION') {
       mapped = { status: 400, body: errorBody('input_invalid', (error as Error).message, 400) };
     } else if (mapped.status >= 500 && !(error instanceof HeguiError)) {
@@ -87,17 +97,29 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   });
 
   app.setNotFoundHandler(async (request, reply) => {
-    await sendError(request, reply, 404, errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`, 404));
+    await sendError(
+      request,
+      reply,
+      404,
+      errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`, 404),
+    );
   });
 
   /** Sends an error after its audit event is committed (or 503 if the audit log is down). */
-  async function sendError(request: FastifyRequest, reply: FastifyReply, status: number, body: ReturnType<typeof errorBody>) {
+  async function sendError(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    body: ReturnType<typeof errorBody>,
+  ) {
     const ctx = request.hegui ?? newContext('unmatched');
     ctx.status = status;
     ctx.errorCode = body.error.code;
     const audited = await audit(ctx);
     if (!audited && status < 500) {
-      return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable; request refused', 503));
+      return reply
+        .code(503)
+        .send(errorBody('audit_unavailable', 'the audit log is unavailable; request refused', 503));
     }
     return reply.code(status).send(body);
   }
@@ -132,7 +154,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     ctx.keyId = key.id;
     ctx.policyPath = key.policy;
     const body = request.body as { user?: unknown } | undefined;
-    const rawUser = request.headers['x-hegui-user'] ?? (typeof body?.user === 'string' ? body.user : undefined);
+    const rawUser =
+      request.headers['x-hegui-user'] ?? (typeof body?.user === 'string' ? body.user : undefined);
     const user = Array.isArray(rawUser) ? rawUser[0] : rawUser;
     if (typeof user === 'string' && user !== '') ctx.user = pseudonymize(deps.secret, key.tenant, user);
   }

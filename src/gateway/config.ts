@@ -27,7 +27,10 @@ export const GatewayConfigSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.int().min(0).max(65535).default(8787),
   /** Largest accepted request body in bytes (413 above it). */
-  bodyLimit: z.int().positive().default(4 * 1024 * 1024),
+  bodyLimit: z
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
   /** Default policy for keys without one; `null` = the builtin `policies/cn-default.yaml`. */
   policy: z.string().nullable().default(null),
   /** Extra keyword files for every policy (`.txt`, `.csv`, `.bin`, optionally `=CATEGORY`). */
@@ -53,14 +56,34 @@ export const ENVIRONMENT: readonly { name: string; field: string; help: string }
   { name: 'HEGUI_CONFIG', field: '-', help: 'YAML configuration file' },
   { name: 'HEGUI_HOST', field: 'host', help: 'address to listen on (default 127.0.0.1)' },
   { name: 'HEGUI_PORT', field: 'port', help: 'port (default 8787)' },
-  { name: 'HEGUI_UPSTREAM_URL', field: 'upstreams', help: 'a single default upstream, e.g. http://127.0.0.1:11434/v1' },
+  {
+    name: 'HEGUI_UPSTREAM_URL',
+    field: 'upstreams',
+    help: 'a single default upstream, e.g. http://127.0.0.1:11434/v1',
+  },
   { name: 'HEGUI_UPSTREAM_API_KEY', field: 'upstreams', help: "that upstream's API key" },
   { name: 'HEGUI_POLICY', field: 'policy', help: 'default policy YAML' },
   { name: 'HEGUI_KEYWORDS', field: 'keywords', help: 'comma-separated keyword files' },
-  { name: 'HEGUI_DATA_DIR', field: 'dataDir', help: 'data folder for SQLite and the secret key (default ./data)' },
-  { name: 'HEGUI_DATABASE_URL', field: 'databaseUrl', help: 'postgres://… to use PostgreSQL instead of SQLite' },
-  { name: 'HEGUI_REDIS_URL', field: 'redisUrl', help: 'redis://… so several instances share strike counters' },
-  { name: 'HEGUI_SECRET_KEY', field: 'secretKey', help: '32-byte key, hex or base64 (evidence encryption, pseudonyms)' },
+  {
+    name: 'HEGUI_DATA_DIR',
+    field: 'dataDir',
+    help: 'data folder for SQLite and the secret key (default ./data)',
+  },
+  {
+    name: 'HEGUI_DATABASE_URL',
+    field: 'databaseUrl',
+    help: 'postgres://… to use PostgreSQL instead of SQLite',
+  },
+  {
+    name: 'HEGUI_REDIS_URL',
+    field: 'redisUrl',
+    help: 'redis://… so several instances share strike counters',
+  },
+  {
+    name: 'HEGUI_SECRET_KEY',
+    field: 'secretKey',
+    help: '32-byte key, hex or base64 (evidence encryption, pseudonyms)',
+  },
   { name: 'HEGUI_LOG_LEVEL', field: 'logLevel', help: 'pino log level (default info)' },
 ];
 
@@ -97,7 +120,10 @@ export function loadGatewayConfig(
     raw.port = Number.isInteger(port) ? port : env.HEGUI_PORT;
   }
   set('policy', env.HEGUI_POLICY);
-  if (env.HEGUI_KEYWORDS) raw.keywords = env.HEGUI_KEYWORDS.split(',').map((s) => s.trim()).filter(Boolean);
+  if (env.HEGUI_KEYWORDS)
+    raw.keywords = env.HEGUI_KEYWORDS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   set('dataDir', env.HEGUI_DATA_DIR);
   set('databaseUrl', env.HEGUI_DATABASE_URL);
   set('redisUrl', env.HEGUI_REDIS_URL);
@@ -105,14 +131,21 @@ export function loadGatewayConfig(
   set('logLevel', env.HEGUI_LOG_LEVEL);
   if (env.HEGUI_UPSTREAM_URL) {
     const upstreams = Array.isArray(raw.upstreams) ? [...(raw.upstreams as unknown[])] : [];
-    upstreams.push({ name: 'default', url: env.HEGUI_UPSTREAM_URL, apiKey: env.HEGUI_UPSTREAM_API_KEY || undefined, models: ['*'] });
+    upstreams.push({
+      name: 'default',
+      url: env.HEGUI_UPSTREAM_URL,
+      apiKey: env.HEGUI_UPSTREAM_API_KEY || undefined,
+      models: ['*'],
+    });
     raw.upstreams = upstreams;
   }
   for (const [field, value] of Object.entries(overrides)) set(field, value);
 
   const parsed = GatewayConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+    );
     throw new HeguiError('config_invalid', problems.join('; '), configPath ?? 'configuration');
   }
   return parsed.data;

@@ -38,8 +38,20 @@ export function statusOf(code: HeguiErrorCode): number {
   return STATUS[code] ?? 500;
 }
 
-export function errorBody(code: HeguiErrorCode | string, message: string, status: number, param: string | null = null): ErrorBody {
-  return { error: { message, type: TYPE[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error'), param, code } };
+export function errorBody(
+  code: HeguiErrorCode | string,
+  message: string,
+  status: number,
+  param: string | null = null,
+): ErrorBody {
+  return {
+    error: {
+      message,
+      type: TYPE[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error'),
+      param,
+      code,
+    },
+  };
 }
 
 /** Status and body for anything thrown while handling a request; unknown errors never leak details. */

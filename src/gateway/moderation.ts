@@ -44,7 +44,11 @@ export interface SlotsVerdict {
   moderationMs: number;
 }
 
-export function moderateSlots(moderator: Moderator, slots: readonly TextSlot[], direction: Direction): SlotsVerdict {
+export function moderateSlots(
+  moderator: Moderator,
+  slots: readonly TextSlot[],
+  direction: Direction,
+): SlotsVerdict {
   const started = performance.now();
   let action: Action = 'allow';
   const categories = new Set<string>();
@@ -59,7 +63,9 @@ export function moderateSlots(moderator: Moderator, slots: readonly TextSlot[], 
     }
   } catch (err) {
     // Fail closed: a check that cannot run does not pass the content.
-    throw err instanceof HeguiError ? err : new HeguiError('detector_failed', 'moderation failed', undefined, { cause: err });
+    throw err instanceof HeguiError
+      ? err
+      : new HeguiError('detector_failed', 'moderation failed', undefined, { cause: err });
   }
   return {
     action,

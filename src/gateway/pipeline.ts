@@ -18,7 +18,11 @@ export interface InputGate {
   warning: string | null;
 }
 
-export async function gateInput(shared: GatewayShared, request: FastifyRequest, slots: readonly TextSlot[]): Promise<InputGate> {
+export async function gateInput(
+  shared: GatewayShared,
+  request: FastifyRequest,
+  slots: readonly TextSlot[],
+): Promise<InputGate> {
   const { deps } = shared;
   const ctx = request.hegui;
   const moderator = deps.moderators.get(ctx.policyPath);
@@ -32,9 +36,15 @@ export async function gateInput(shared: GatewayShared, request: FastifyRequest, 
       ctx.sanction = standing.level;
       const until = standing.until ? ` until ${standing.until.toISOString()}` : '';
       if (standing.level === 'restrict') {
-        throw new HeguiError('user_restricted', `this user is restricted${until} after repeated policy violations`);
+        throw new HeguiError(
+          'user_restricted',
+          `this user is restricted${until} after repeated policy violations`,
+        );
       }
-      throw new HeguiError('user_suspended', `this user is ${standing.level === 'terminate' ? 'terminated' : `suspended${until}`}`);
+      throw new HeguiError(
+        'user_suspended',
+        `this user is ${standing.level === 'terminate' ? 'terminated' : `suspended${until}`}`,
+      );
     }
     if (standing.level === 'warn') warning = warn();
   }
@@ -47,7 +57,9 @@ export async function gateInput(shared: GatewayShared, request: FastifyRequest, 
 
   if (verdict.action === 'block') {
     if (deps.config.storeEvidence && verdict.flaggedText !== '') {
-      ctx.evidenceRef = await deps.store.evidence.put(ctx.user, ctx.tenant, verdict.flaggedText, { kind: 'input' });
+      ctx.evidenceRef = await deps.store.evidence.put(ctx.user, ctx.tenant, verdict.flaggedText, {
+        kind: 'input',
+      });
     }
     if (ctx.user) {
       const { standing, step } = await deps.strikes.strike(ctx.tenant, ctx.user, ctx.evidenceRef);

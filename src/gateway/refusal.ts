@@ -31,17 +31,37 @@ export function refusalCompletion(model: string, requestId: string, content: str
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'content_filter' }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content, refusal: null },
+        logprobs: null,
+        finish_reason: 'content_filter',
+      },
+    ],
     usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
     hegui,
   };
 }
 
 /** The same refusal as SSE chunks: the text, then `content_filter`. */
-export function refusalChunks(model: string, requestId: string, content: string, hegui: HeguiField): object[] {
-  const base = { id: `chatcmpl-${requestId}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
+export function refusalChunks(
+  model: string,
+  requestId: string,
+  content: string,
+  hegui: HeguiField,
+): object[] {
+  const base = {
+    id: `chatcmpl-${requestId}`,
+    object: 'chat.completion.chunk',
+    created: Math.floor(Date.now() / 1000),
+    model,
+  };
   return [
-    { ...base, choices: [{ index: 0, delta: { role: 'assistant', content }, logprobs: null, finish_reason: null }] },
+    {
+      ...base,
+      choices: [{ index: 0, delta: { role: 'assistant', content }, logprobs: null, finish_reason: null }],
+    },
     { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'content_filter' }], hegui },
   ];
 }

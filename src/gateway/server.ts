@@ -28,15 +28,26 @@ export interface StartOptions {
   defaultMetrics?: boolean;
 }
 
-export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
+export async function startGateway(
+  config: GatewayConfig,
+  options: StartOptions = {},
+): Promise<RunningGateway> {
   if (config.upstreams.length === 0) {
-    throw new HeguiError('config_invalid', 'no upstream model configured: set HEGUI_UPSTREAM_URL or `upstreams:` in the config', 'upstreams');
+    throw new HeguiError(
+      'config_invalid',
+      'no upstream model configured: set HEGUI_UPSTREAM_URL or `upstreams:` in the config',
+      'upstreams',
+    );
   }
   const { key: secret, created } = await loadOrCreateSecret(config.dataDir, config.secretKey ?? undefined);
   const strikeConfig = parseStrikeConfig(config.strikes ?? {});
   const moderators = new ModeratorRegistry(config.policy, config.keywords, secret.toString('hex'));
   moderators.get(null);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl ?? undefined, secretKey: secret });
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl ?? undefined,
+    secretKey: secret,
+  });
   const metrics = new GatewayMetrics(options.defaultMetrics ?? true);
   const strikes = createStrikeLadder(strikeConfig, { redisUrl: config.redisUrl ?? undefined });
   const upstreams = new UpstreamRouter(config.upstreams);
@@ -45,7 +56,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await Promise.allSettled([store.close(), strikes.close(), upstreams.close()]);
-    throw new HeguiError('config_invalid', `cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`, 'port', { cause: err });
+    throw new HeguiError(
+      'config_invalid',
+      `cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`,
+      'port',
+      { cause: err },
+    );
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

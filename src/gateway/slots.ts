@@ -31,12 +31,14 @@ function contentSlots(owner: Json, key: string, where: string): TextSlot[] {
   const content = owner[key];
   if (content === undefined || content === null) return [];
   if (typeof content === 'string') return content === '' ? [] : [fieldSlot(owner, key)!];
-  if (!Array.isArray(content)) throw new HeguiError('input_invalid', `${where} must be a string or an array of content parts`);
+  if (!Array.isArray(content))
+    throw new HeguiError('input_invalid', `${where} must be a string or an array of content parts`);
   const slots: TextSlot[] = [];
   content.forEach((part, i) => {
     if (!isObject(part)) throw new HeguiError('input_invalid', `${where}[${i}] must be an object`);
     if (part.type === 'text') {
-      if (typeof part.text !== 'string') throw new HeguiError('input_invalid', `${where}[${i}].text must be a string`);
+      if (typeof part.text !== 'string')
+        throw new HeguiError('input_invalid', `${where}[${i}].text must be a string`);
       const slot = fieldSlot(part, 'text');
       if (slot) slots.push(slot);
     }
@@ -82,7 +84,9 @@ export function chatResponseSlots(body: Json): TextSlot[] {
     const m = choice.message;
     return [
       ...contentSlots(m, 'content', 'message.content'),
-      ...[fieldSlot(m, 'reasoning_content'), fieldSlot(m, 'refusal')].filter((s): s is TextSlot => s !== undefined),
+      ...[fieldSlot(m, 'reasoning_content'), fieldSlot(m, 'refusal')].filter(
+        (s): s is TextSlot => s !== undefined,
+      ),
       ...toolCallSlots(m, 'message'),
     ];
   });
@@ -101,10 +105,15 @@ export function promptSlots(body: Json, key: 'prompt' | 'input'): TextSlot[] {
     }));
   }
   // Token-id input cannot be read as text: refuse rather than pass it unchecked.
-  throw new HeguiError('input_invalid', `\`${key}\` must be a string or an array of strings (token arrays cannot be moderated)`);
+  throw new HeguiError(
+    'input_invalid',
+    `\`${key}\` must be a string or an array of strings (token arrays cannot be moderated)`,
+  );
 }
 
 export function completionResponseSlots(body: Json): TextSlot[] {
   const choices = Array.isArray(body.choices) ? body.choices : [];
-  return choices.flatMap((choice) => (isObject(choice) ? [fieldSlot(choice, 'text')].filter((s): s is TextSlot => !!s) : []));
+  return choices.flatMap((choice) =>
+    isObject(choice) ? [fieldSlot(choice, 'text')].filter((s): s is TextSlot => !!s) : [],
+  );
 }

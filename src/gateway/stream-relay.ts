@@ -34,6 +34,8 @@ export interface RelayBlock {
   verdict: Verdict;
   /** What the model had produced for that choice up to the cut. */
   text: string;
+  /** Safe text before the blocked span not yet sent; it goes out before the cut. */
+  owed?: { field: 'content' | 'reasoning_content'; text: string };
 }
 
 export interface RelayResult {
@@ -58,7 +60,10 @@ export interface RelayOptions {
 
 const ACTION_RANK = { allow: 0, redact: 1, review: 2, block: 3 } as const;
 
-export async function relayChatStream(body: AsyncIterable<Uint8Array>, options: RelayOptions): Promise<RelayResult> {
+export async function relayChatStream(
+  body: AsyncIterable<Uint8Array>,
+  options: RelayOptions,
+): Promise<RelayResult> {
   const { moderator } = options;
   const choices = new Map<number, ChoiceState>();
   const result: RelayResult = { outcome: 'completed', action: 'allow', categories: [] };
@@ -98,23 +103,46 @@ export async function relayChatStream(body: AsyncIterable<Uint8Array>, options: 
     s.finished = true;
     const tail = s.content.end();
     note(tail.verdict);
-    if (tail.blocked) throw new Blocked({ choice: index, verdict: tail.verdict, text: s.seen });
+    if (tail.blocked)
+      throw new Blocked({
+        choice: index,
+        verdict: tail.verdict,
+        text: s.seen,
+        owed: { field: 'content', text: tail.text },
+      });
     const reasoningTail = s.reasoning.end();
     note(reasoningTail.verdict);
-    if (reasoningTail.blocked) throw new Blocked({ choice: index, verdict: reasoningTail.verdict, text: s.seen });
-    if (tail.text !== '') await options.send(chunkWith({ index, delta: { content: tail.text }, finish_reason: null }));
+    if (reasoningTail.blocked) {
+      throw new Blocked({
+        choice: index,
+        verdict: reasoningTail.verdict,
+        text: s.seen,
+        owed: { field: 'reasoning_content', text: reasoningTail.text },
+      });
+    }
+    if (tail.text !== '')
+      await options.send(chunkWith({ index, delta: { content: tail.text }, finish_reason: null }));
     if (reasoningTail.text !== '') {
-      await options.send(chunkWith({ index, delta: { reasoning_content: reasoningTail.text }, finish_reason: null }));
+      await options.send(
+        chunkWith({ index, delta: { reasoning_content: reasoningTail.text }, finish_reason: null }),
+      );
     }
     if (s.tools.size > 0) {
       const calls = [...s.tools.values()].sort((a, b) => a.index - b.index);
       for (const call of calls) {
         const verdict = moderator.moderate(call.args, { direction: 'output' });
         note(verdict);
-        if (verdict.action === 'block') throw new Blocked({ choice: index, verdict, text: `${s.seen}\n${call.args}` });
-        if (verdict.action === 'redact' && verdict.redactedText !== undefined) call.args = verdict.redactedText;
+        if (verdict.action === 'block')
+          throw new Blocked({ choice: index, verdict, text: `${s.seen}\n${call.args}` });
+        if (verdict.action === 'redact' && verdict.redactedText !== undefined)
+          call.args = verdict.redactedText;
       }
-      const tool_calls = calls.map((c) => ({ index: c.index, id: c.id, type: c.type ?? 'function', function: { name: c.name, arguments: c.args } }));
+      const tool_calls = calls.map((c) => ({
+        index: c.index,
+        id: c.id,
+        type: c.type ?? 'function',
+        function: { name: c.name, arguments: c.args },
+      }));
       await options.send(chunkWith({ index, delta: { tool_calls }, finish_reason: null }));
     }
     await options.send(chunkWith({ ...rest, index, delta: {}, finish_reason: finishReason }));
@@ -122,7 +150,12 @@ export async function relayChatStream(body: AsyncIterable<Uint8Array>, options: 
 
   const handleChunk = async (chunk: Json) => {
     const { choices: list, ...rest } = chunk;
-    template = { id: rest.id, object: rest.object ?? 'chat.completion.chunk', created: rest.created, model: rest.model };
+    template = {
+      id: rest.id,
+      object: rest.object ?? 'chat.completion.chunk',
+      created: rest.created,
+      model: rest.model,
+    };
     if (typeof rest.model === 'string') result.model = rest.model;
     if (rest.usage && typeof rest.usage === 'object') result.usage = rest.usage as RelayResult['usage'];
     if (!Array.isArray(list) || list.length === 0) {
@@ -136,17 +169,32 @@ export async function relayChatStream(body: AsyncIterable<Uint8Array>, options: 
       const index = typeof rawIndex === 'number' ? rawIndex : 0;
       const s = state(index);
       if (s.finished) continue;
-      const delta = (typeof rawDelta === 'object' && rawDelta !== null ? { ...(rawDelta as Json) } : {}) as Json;
+      const delta = (
+        typeof rawDelta === 'object' && rawDelta !== null ? { ...(rawDelta as Json) } : {}
+      ) as Json;
       if (typeof delta.content === 'string') {
         s.seen += delta.content;
         const step = s.content.push(delta.content);
-        if (step.blocked) throw new Blocked({ choice: index, verdict: step.verdict!, text: s.seen });
+        if (step.blocked)
+          throw new Blocked({
+            choice: index,
+            verdict: step.verdict!,
+            text: s.seen,
+            owed: { field: 'content', text: step.text },
+          });
         delta.content = step.text;
       }
       if (typeof delta.reasoning_content === 'string') {
         s.seen += delta.reasoning_content;
         const step = s.reasoning.push(delta.reasoning_content);
-        if (step.blocked) throw new Blocked({ choice: index, verdict: step.verdict!, text: s.seen });
+        if (step.blocked) {
+          throw new Blocked({
+            choice: index,
+            verdict: step.verdict!,
+            text: s.seen,
+            owed: { field: 'reasoning_content', text: step.text },
+          });
+        }
         delta.reasoning_content = step.text;
       }
       if (Array.isArray(delta.tool_calls)) {
@@ -162,12 +210,15 @@ export async function relayChatStream(body: AsyncIterable<Uint8Array>, options: 
         }
         delete delta.tool_calls;
       }
-      const meaningful = Object.entries(delta).some(([key, value]) => !((key === 'content' || key === 'reasoning_content') && value === ''));
+      const meaningful = Object.entries(delta).some(
+        ([key, value]) => !((key === 'content' || key === 'reasoning_content') && value === ''),
+      );
       const announcesRole = typeof delta.role === 'string';
       if (meaningful || announcesRole) {
         await options.send(chunkWith({ ...choiceRest, index, delta, finish_reason: null }));
       }
-      if (finish_reason !== null && finish_reason !== undefined) await finishChoice(index, s, finish_reason, choiceRest);
+      if (finish_reason !== null && finish_reason !== undefined)
+        await finishChoice(index, s, finish_reason, choiceRest);
     }
   };
 
@@ -184,7 +235,8 @@ export async function relayChatStream(body: AsyncIterable<Uint8Array>, options: 
   try {
     for await (const bytes of body) {
       parser.feed(decoder.decode(bytes, { stream: true }));
-      if (parseError) throw new HeguiError('upstream_error', `malformed event stream from upstream: ${parseError.message}`);
+      if (parseError)
+        throw new HeguiError('upstream_error', `malformed event stream from upstream: ${parseError.message}`);
       while (pending.length > 0) {
         const event = pending.shift()!;
         if (event.data === '[DONE]') {
@@ -197,8 +249,10 @@ export async function relayChatStream(body: AsyncIterable<Uint8Array>, options: 
         } catch {
           throw new HeguiError('upstream_error', 'malformed JSON in the upstream event stream');
         }
-        if (typeof chunk !== 'object' || chunk === null) throw new HeguiError('upstream_error', 'unexpected event from upstream');
-        if ('error' in chunk) throw new HeguiError('upstream_error', 'the upstream reported an error mid-stream');
+        if (typeof chunk !== 'object' || chunk === null)
+          throw new HeguiError('upstream_error', 'unexpected event from upstream');
+        if ('error' in chunk)
+          throw new HeguiError('upstream_error', 'the upstream reported an error mid-stream');
         await handleChunk(chunk as Json);
       }
       if (done) break;
@@ -218,6 +272,12 @@ export async function relayChatStream(body: AsyncIterable<Uint8Array>, options: 
     for (const c of err.block.verdict.categories) if (c.action !== 'allow') categories.add(c.code);
     result.categories = [...categories];
     await options.onBlock(err.block);
+    const owed = err.block.owed;
+    if (owed && owed.text !== '') {
+      await options.send(
+        chunkWith({ index: err.block.choice, delta: { [owed.field]: owed.text }, finish_reason: null }),
+      );
+    }
     await options.send(
       chunkWith(
         { index: err.block.choice, delta: {}, finish_reason: 'content_filter' },

@@ -4,7 +4,10 @@ import { HeguiError } from '../engine/errors.js';
 import type { GatewayMetrics } from './metrics.js';
 import { upstreamError } from './upstream.js';
 
-export async function readUpstreamJson(response: Dispatcher.ResponseData, name: string): Promise<Record<string, unknown>> {
+export async function readUpstreamJson(
+  response: Dispatcher.ResponseData,
+  name: string,
+): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await response.body.text();
@@ -24,7 +27,11 @@ export async function readUpstreamJson(response: Dispatcher.ResponseData, name: 
  * An upstream error status: 4xx is the client's problem (model-specific validation), so its message is
  * passed on under our `upstream_error` code with the upstream's status; 5xx becomes a 502.
  */
-export async function upstreamFailure(response: Dispatcher.ResponseData, name: string, metrics: GatewayMetrics): Promise<HeguiError> {
+export async function upstreamFailure(
+  response: Dispatcher.ResponseData,
+  name: string,
+  metrics: GatewayMetrics,
+): Promise<HeguiError> {
   const status = response.statusCode;
   metrics.upstreamErrors.inc({ upstream: name, code: String(status) });
   let detail = '';
@@ -36,6 +43,7 @@ export async function upstreamFailure(response: Dispatcher.ResponseData, name: s
     // the body is not JSON; the status says enough
   }
   if (status === 404) return new HeguiError('model_not_found', `upstream "${name}" answered 404${detail}`);
-  if (status < 500) return new HeguiError('input_invalid', `upstream "${name}" rejected the request (${status})${detail}`);
+  if (status < 500)
+    return new HeguiError('input_invalid', `upstream "${name}" rejected the request (${status})${detail}`);
   return new HeguiError('upstream_error', `upstream "${name}" failed (${status})${detail}`);
 }

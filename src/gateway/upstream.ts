@@ -37,16 +37,24 @@ class PoolUpstream implements Upstream {
 
   post(path: string, body: unknown, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
     return this.pool
-      .request({ path: `${this.basePath}${path}`, method: 'POST', headers: this.headers(true), body: JSON.stringify(body), signal })
+      .request({
+        path: `${this.basePath}${path}`,
+        method: 'POST',
+        headers: this.headers(true),
+        body: JSON.stringify(body),
+        signal,
+      })
       .catch((err: unknown) => {
         throw upstreamError(err, this.config.name);
       });
   }
 
   get(path: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
-    return this.pool.request({ path: `${this.basePath}${path}`, method: 'GET', headers: this.headers(false), signal }).catch((err: unknown) => {
-      throw upstreamError(err, this.config.name);
-    });
+    return this.pool
+      .request({ path: `${this.basePath}${path}`, method: 'GET', headers: this.headers(false), signal })
+      .catch((err: unknown) => {
+        throw upstreamError(err, this.config.name);
+      });
   }
 
   close(): Promise<void> {
@@ -58,15 +66,26 @@ class PoolUpstream implements Upstream {
 export function upstreamError(err: unknown, name: string): HeguiError {
   if (err instanceof HeguiError) return err;
   const code = (err as { code?: string }).code ?? '';
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
     return new HeguiError('upstream_timeout', `upstream "${name}" timed out`, undefined, { cause: err });
   }
   if (code === 'UND_ERR_ABORTED' || (err as Error).name === 'AbortError') {
-    return new HeguiError('upstream_unavailable', `request to upstream "${name}" was aborted`, undefined, { cause: err });
+    return new HeguiError('upstream_unavailable', `request to upstream "${name}" was aborted`, undefined, {
+      cause: err,
+    });
   }
-  return new HeguiError('upstream_unavailable', `upstream "${name}" is unavailable (${code || (err as Error).message})`, undefined, {
-    cause: err,
-  });
+  return new HeguiError(
+    'upstream_unavailable',
+    `upstream "${name}" is unavailable (${code || (err as Error).message})`,
+    undefined,
+    {
+      cause: err,
+    },
+  );
 }
 
 export class UpstreamRouter {
@@ -90,7 +109,10 @@ export class UpstreamRouter {
     if (prefixed) return prefixed;
     const fallback = this.upstreams.find((u) => u.config.models.includes('*'));
     if (fallback) return fallback;
-    throw new HeguiError('model_not_found', `The model \`${model}\` does not exist or is not routed by this gateway`);
+    throw new HeguiError(
+      'model_not_found',
+      `The model \`${model}\` does not exist or is not routed by this gateway`,
+    );
   }
 
   async close(): Promise<void> {

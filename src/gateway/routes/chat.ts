@@ -23,8 +23,10 @@ export function parseChatBody(body: unknown): Json & { model: string; stream: bo
     throw new HeguiError('input_invalid', 'the request body must be a JSON object');
   }
   const json = body as Json;
-  if (typeof json.model !== 'string' || json.model === '') throw new HeguiError('input_invalid', '`model` must be a non-empty string');
-  if (json.stream !== undefined && typeof json.stream !== 'boolean') throw new HeguiError('input_invalid', '`stream` must be a boolean');
+  if (typeof json.model !== 'string' || json.model === '')
+    throw new HeguiError('input_invalid', '`model` must be a non-empty string');
+  if (json.stream !== undefined && typeof json.stream !== 'boolean')
+    throw new HeguiError('input_invalid', '`stream` must be a boolean');
   return json as Json & { model: string; stream: boolean };
 }
 
@@ -67,7 +69,10 @@ export function registerChatRoutes(app: FastifyInstance, shared: GatewayShared):
     try {
       response = await upstream.post('/chat/completions', body, controller.signal);
     } catch (err) {
-      deps.metrics.upstreamErrors.inc({ upstream: upstream.config.name, code: (err as HeguiError).code ?? 'internal' });
+      deps.metrics.upstreamErrors.inc({
+        upstream: upstream.config.name,
+        code: (err as HeguiError).code ?? 'internal',
+      });
       throw err;
     }
     ctx.upstreamMs = performance.now() - started;
@@ -93,18 +98,30 @@ export function registerChatRoutes(app: FastifyInstance, shared: GatewayShared):
         choice.message = { role: 'assistant', content: refusal, refusal: null };
         choice.finish_reason = 'content_filter';
       }
-      json.hegui = { request_id: ctx.requestId, blocked: true, direction: 'output', categories: output.categories };
+      json.hegui = {
+        request_id: ctx.requestId,
+        blocked: true,
+        direction: 'output',
+        categories: output.categories,
+      };
     } else if (gate.warning) {
       json.hegui = { request_id: ctx.requestId, warning: gate.warning };
     }
     if (!(await shared.audit(ctx))) {
-      return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable; response withheld', 503));
+      return reply
+        .code(503)
+        .send(errorBody('audit_unavailable', 'the audit log is unavailable; response withheld', 503));
     }
     return reply.send(json);
   });
 
   /** Opens an incident for illegal model output, with the content as encrypted evidence. */
-  async function openIncident(request: FastifyRequest, categories: string[], text: string, cutAt: Date | null): Promise<void> {
+  async function openIncident(
+    request: FastifyRequest,
+    categories: string[],
+    text: string,
+    cutAt: Date | null,
+  ): Promise<void> {
     const ctx = request.hegui;
     if (deps.config.storeEvidence && text !== '') {
       ctx.evidenceRef = await deps.store.evidence.put(ctx.user, ctx.tenant, text, { kind: 'output' });
@@ -133,10 +150,14 @@ export function registerChatRoutes(app: FastifyInstance, shared: GatewayShared):
     const ctx = request.hegui;
     const text = refusalText(moderator, request);
     if (!(await shared.audit(ctx))) {
-      return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable; request refused', 503));
+      return reply
+        .code(503)
+        .send(errorBody('audit_unavailable', 'the audit log is unavailable; request refused', 503));
     }
     if (!stream) return reply.send(refusalCompletion(model, ctx.requestId, text, hegui));
-    const events = refusalChunks(model, ctx.requestId, text, hegui).map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`);
+    const events = refusalChunks(model, ctx.requestId, text, hegui).map(
+      (chunk) => `data: ${JSON.stringify(chunk)}\n\n`,
+    );
     return reply
       .header('content-type', 'text/event-stream; charset=utf-8')
       .header('cache-control', 'no-cache')
@@ -158,7 +179,9 @@ export function registerChatRoutes(app: FastifyInstance, shared: GatewayShared):
       'cache-control': 'no-cache',
       connection: 'keep-alive',
       'x-hegui-request-id': ctx.requestId,
-      ...(reply.getHeader('x-hegui-warning') ? { 'x-hegui-warning': String(reply.getHeader('x-hegui-warning')) } : {}),
+      ...(reply.getHeader('x-hegui-warning')
+        ? { 'x-hegui-warning': String(reply.getHeader('x-hegui-warning')) }
+        : {}),
     });
     const send = (data: string): Promise<void> =>
       new Promise((resolve) => {

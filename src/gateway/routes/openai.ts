@@ -33,17 +33,25 @@ export function registerOpenAiRoutes(app: FastifyInstance, shared: GatewayShared
           }
           const json = await readUpstreamJson(response, upstream.config.name);
           for (const m of Array.isArray(json.data) ? (json.data as Json[]) : []) {
-            if (typeof m.id === 'string') models.set(m.id, { id: m.id, object: 'model', created: m.created ?? 0, owned_by: m.owned_by ?? upstream.config.name });
+            if (typeof m.id === 'string')
+              models.set(m.id, {
+                id: m.id,
+                object: 'model',
+                created: m.created ?? 0,
+                owned_by: m.owned_by ?? upstream.config.name,
+              });
           }
         } catch (err) {
           request.log.warn({ err, upstream: upstream.config.name }, 'listing models failed');
         }
         for (const name of upstream.config.models) {
-          if (!name.includes('*') && !models.has(name)) models.set(name, { id: name, object: 'model', created: 0, owned_by: upstream.config.name });
+          if (!name.includes('*') && !models.has(name))
+            models.set(name, { id: name, object: 'model', created: 0, owned_by: upstream.config.name });
         }
       }),
     );
-    if (!(await shared.audit(request.hegui))) return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
+    if (!(await shared.audit(request.hegui)))
+      return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
     return { object: 'list', data: [...models.values()] };
   });
 
@@ -53,25 +61,46 @@ export function registerOpenAiRoutes(app: FastifyInstance, shared: GatewayShared
     const body = parseChatBody(request.body);
     ctx.model = body.model;
     if (body.stream === true) {
-      throw new HeguiError('input_invalid', 'streaming is not supported on the legacy /v1/completions route; use /v1/chat/completions');
+      throw new HeguiError(
+        'input_invalid',
+        'streaming is not supported on the legacy /v1/completions route; use /v1/chat/completions',
+      );
     }
     const gate = await gateInput(shared, request, promptSlots(body, 'prompt'));
     if (gate.verdict.action === 'block') {
-      if (deps.config.inputBlocked === 'error') throw new HeguiError('content_blocked', 'the request was blocked by the content policy');
-      if (!(await shared.audit(ctx))) return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
+      if (deps.config.inputBlocked === 'error')
+        throw new HeguiError('content_blocked', 'the request was blocked by the content policy');
+      if (!(await shared.audit(ctx)))
+        return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
       return {
         id: `cmpl-${ctx.requestId}`,
         object: 'text_completion',
         created: Math.floor(Date.now() / 1000),
         model: body.model,
-        choices: [{ index: 0, text: refusalText(gate.moderator, request), logprobs: null, finish_reason: 'content_filter' }],
+        choices: [
+          {
+            index: 0,
+            text: refusalText(gate.moderator, request),
+            logprobs: null,
+            finish_reason: 'content_filter',
+          },
+        ],
         usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
-        hegui: { request_id: ctx.requestId, blocked: true, direction: 'input', categories: gate.verdict.categories },
+        hegui: {
+          request_id: ctx.requestId,
+          blocked: true,
+          direction: 'input',
+          categories: gate.verdict.categories,
+        },
       };
     }
     const upstream = deps.upstreams.route(body.model);
     const started = performance.now();
-    const response = await upstream.post('/completions', body, AbortSignal.timeout(upstream.config.bodyTimeoutMs * 2));
+    const response = await upstream.post(
+      '/completions',
+      body,
+      AbortSignal.timeout(upstream.config.bodyTimeoutMs * 2),
+    );
     ctx.upstreamMs = performance.now() - started;
     if (response.statusCode >= 400) throw await upstreamFailure(response, upstream.config.name, deps.metrics);
     const json = await readUpstreamJson(response, upstream.config.name);
@@ -80,7 +109,10 @@ export function registerOpenAiRoutes(app: FastifyInstance, shared: GatewayShared
     ctx.output = { action: output.action, categories: output.categories };
     deps.metrics.verdict('output', output.action, output.categories);
     if (output.action === 'block') {
-      if (deps.config.storeEvidence) ctx.evidenceRef = await deps.store.evidence.put(ctx.user, ctx.tenant, output.flaggedText, { kind: 'output' });
+      if (deps.config.storeEvidence)
+        ctx.evidenceRef = await deps.store.evidence.put(ctx.user, ctx.tenant, output.flaggedText, {
+          kind: 'output',
+        });
       await deps.store.incidents.open({
         tenant: ctx.tenant,
         user: ctx.user,
@@ -95,9 +127,15 @@ export function registerOpenAiRoutes(app: FastifyInstance, shared: GatewayShared
         choice.text = refusalText(gate.moderator, request);
         choice.finish_reason = 'content_filter';
       }
-      json.hegui = { request_id: ctx.requestId, blocked: true, direction: 'output', categories: output.categories };
+      json.hegui = {
+        request_id: ctx.requestId,
+        blocked: true,
+        direction: 'output',
+        categories: output.categories,
+      };
     }
-    if (!(await shared.audit(ctx))) return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
+    if (!(await shared.audit(ctx)))
+      return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
     return json;
   });
 
@@ -107,14 +145,20 @@ export function registerOpenAiRoutes(app: FastifyInstance, shared: GatewayShared
     const body = parseChatBody(request.body);
     ctx.model = body.model;
     const gate = await gateInput(shared, request, promptSlots(body, 'input'));
-    if (gate.verdict.action === 'block') throw new HeguiError('content_blocked', 'the input was blocked by the content policy');
+    if (gate.verdict.action === 'block')
+      throw new HeguiError('content_blocked', 'the input was blocked by the content policy');
     const upstream = deps.upstreams.route(body.model);
     const started = performance.now();
-    const response = await upstream.post('/embeddings', body, AbortSignal.timeout(upstream.config.bodyTimeoutMs * 2));
+    const response = await upstream.post(
+      '/embeddings',
+      body,
+      AbortSignal.timeout(upstream.config.bodyTimeoutMs * 2),
+    );
     ctx.upstreamMs = performance.now() - started;
     if (response.statusCode >= 400) throw await upstreamFailure(response, upstream.config.name, deps.metrics);
     const json = await readUpstreamJson(response, upstream.config.name);
-    if (!(await shared.audit(ctx))) return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
+    if (!(await shared.audit(ctx)))
+      return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
     return json;
   });
 
@@ -122,7 +166,8 @@ export function registerOpenAiRoutes(app: FastifyInstance, shared: GatewayShared
     const ctx = request.hegui;
     await shared.authenticate(request);
     const body = request.body as Json | undefined;
-    if (!body || typeof body !== 'object') throw new HeguiError('input_invalid', 'the request body must be a JSON object');
+    if (!body || typeof body !== 'object')
+      throw new HeguiError('input_invalid', 'the request body must be a JSON object');
     const moderator = deps.moderators.get(ctx.policyPath);
     ctx.policyVersion = moderator.policyVersion;
     ctx.model = typeof body.model === 'string' ? body.model : null;
@@ -130,7 +175,10 @@ export function registerOpenAiRoutes(app: FastifyInstance, shared: GatewayShared
     const results = texts.map((text) => {
       const verdict = moderator.moderate(text, { direction: 'input' });
       const flaggedCodes = verdict.categories.filter((c) => c.action === 'block' || c.action === 'review');
-      const categories = Object.fromEntries(OPENAI_CATEGORIES.map((name) => [name, false])) as Record<string, boolean>;
+      const categories = Object.fromEntries(OPENAI_CATEGORIES.map((name) => [name, false])) as Record<
+        string,
+        boolean
+      >;
       const scores = Object.fromEntries(OPENAI_CATEGORIES.map((name) => [name, 0])) as Record<string, number>;
       for (const c of flaggedCodes) {
         for (const name of openAiCategoriesOf(c.code)) {
@@ -142,13 +190,22 @@ export function registerOpenAiRoutes(app: FastifyInstance, shared: GatewayShared
         flagged: flaggedCodes.length > 0,
         categories,
         category_scores: scores,
-        category_applied_input_types: Object.fromEntries(OPENAI_CATEGORIES.map((name) => [name, categories[name] ? ['text'] : []])),
-        hegui: { action: verdict.action, categories: verdict.categories.map(({ code, score, action }) => ({ code, score, action })) },
+        category_applied_input_types: Object.fromEntries(
+          OPENAI_CATEGORIES.map((name) => [name, categories[name] ? ['text'] : []]),
+        ),
+        hegui: {
+          action: verdict.action,
+          categories: verdict.categories.map(({ code, score, action }) => ({ code, score, action })),
+        },
       };
     });
     const flagged = results.filter((r) => r.flagged).flatMap((r) => r.hegui.categories.map((c) => c.code));
-    ctx.input = { action: results.some((r) => r.flagged) ? 'review' : 'allow', categories: [...new Set(flagged)] };
-    if (!(await shared.audit(ctx))) return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
+    ctx.input = {
+      action: results.some((r) => r.flagged) ? 'review' : 'allow',
+      categories: [...new Set(flagged)],
+    };
+    if (!(await shared.audit(ctx)))
+      return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
     return { id: `modr-${ctx.requestId}`, model: `hegui/${moderator.policyVersion}`, results };
   });
 }
@@ -159,7 +216,12 @@ function moderationInputs(input: unknown): string[] {
   if (Array.isArray(input)) {
     return input.map((item, i) => {
       if (typeof item === 'string') return item;
-      if (item && typeof item === 'object' && (item as Json).type === 'text' && typeof (item as Json).text === 'string') {
+      if (
+        item &&
+        typeof item === 'object' &&
+        (item as Json).type === 'text' &&
+        typeof (item as Json).text === 'string'
+      ) {
         return (item as Json).text as string;
       }
       if (item && typeof item === 'object' && (item as Json).type === 'image_url') return '';
