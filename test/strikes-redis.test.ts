@@ -197,28 +197,13 @@ describe('Redis strike ladder when Redis is down', () => {
   });
 
   it('degrades when Redis goes away mid-run and recovers when it returns, keeping local sanctions', async () => {
-    const target = new URL(REDIS_URL);
-    const sockets = new Set<net.Socket>();
-    const proxy = net.createServer((client) => {
-      const upstream = net.connect(Number(target.port || 6379), target.hostname);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('close', () => sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const port = (proxy.address() as net.AddressInfo).port;
-    const proxied = new URL(REDIS_URL);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(port);
-
+    const proxy = new TcpProxy(new URL(REDIS_URL));
+    const proxied = await proxy.start();
     const logger = recordingLogger();
     const clock = new Clock();
     const prefix = nextPrefix();
     const l = createStrikeLadder(DEFAULT_STRIKE_CONFIG, {
-      redisUrl: proxied.toString(),
+      redisUrl: proxied,
       keyPrefix: prefix,
       now: clock.now,
       logger,
@@ -232,12 +217,8 @@ describe('Redis strike ladder when Redis is down', () => {
       await l.strike('t', 'u', 'shared-1');
       expect(l.status()).toMatchObject({ degraded: false, fallbacks: 0 });
 
-      // Redis "goes down": stop accepting, cut every connection
-      await new Promise<void>((resolve) => {
-        proxy.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await proxy.stop(); // Redis "goes down": every connection cut, none accepted
+      await sleep(50);
       await l.strike('t', 'v', 'local-1');
       await l.strike('t', 'v', 'local-2');
       const suspended = await l.strike('t', 'v', 'local-3');
@@ -246,10 +227,10 @@ describe('Redis strike ladder when Redis is down', () => {
       expect(logger.warnings).toHaveLength(1);
 
       // Redis returns on the same port; the client reconnects by itself
-      await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+      await proxy.start();
       const deadline = Date.now() + 5000;
-      while ((l as RedisStrikeLadder)['client'].status !== 'ready' && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      while (!(l as RedisStrikeLadder).isConnected() && Date.now() < deadline) {
+        await sleep(50);
       }
       // shared state is used again (the strike made before the outage is there) …
       expect((await l.check('t', 'u')).strikes['1h']).toBe(1);
@@ -261,8 +242,105 @@ describe('Redis strike ladder when Redis is down', () => {
       expect((await other.check('t', 'v')).level).toBe('none');
     } finally {
       await Promise.all([l.close(), other.close()]);
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await proxy.stop();
+    }
+  });
+
+  it('a hung Redis costs one command timeout, then calls go local until the bypass ends', async () => {
+    const proxy = new TcpProxy(new URL(REDIS_URL));
+    const proxied = await proxy.start();
+    const clock = new Clock();
+    const logger = recordingLogger();
+    const l = createStrikeLadder(DEFAULT_STRIKE_CONFIG, {
+      redisUrl: proxied,
+      keyPrefix: nextPrefix(),
+      now: clock.now,
+      commandTimeoutMs: 150,
+      bypassMs: 400,
+      logger,
+    });
+    try {
+      await l.strike('t', 'u', 'a');
+      await l.clean('t', 'u');
+      proxy.freeze(); // connected, but nothing answers
+      let started = Date.now();
+      expect((await l.check('t', 'u')).level).toBe('none'); // local ladder: knows nothing of 'a'
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+      started = Date.now();
+      const r = await l.strike('t', 'u', 'b');
+      expect(Date.now() - started).toBeLessThan(100);
+      expect(r.step?.level).toBe('warn');
+      expect(l.status()).toMatchObject({ degraded: true, fallbacks: 2 });
+      expect(logger.warnings).toHaveLength(1);
+      proxy.thaw();
+      await sleep(450);
+      const shared = await l.check('t', 'u');
+      expect(shared.strikes['1h']).toBe(1); // Redis's view: only the strike made before the hang
+      expect(l.status()).toMatchObject({ degraded: false, fallbacks: 2 });
+    } finally {
+      await l.close();
+      await proxy.stop();
     }
   });
 });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A TCP relay to Redis on a fixed loopback port that the test can cut (stop) or make unresponsive (freeze). */
+class TcpProxy {
+  private server: net.Server | null = null;
+  private port = 0;
+  private readonly sockets = new Set<net.Socket>();
+  private frozen = false;
+  private readonly held: (() => void)[] = [];
+
+  constructor(private readonly target: URL) {}
+
+  /** Listen (on the same port as before, after a stop) and return the Redis URL to use. */
+  async start(): Promise<string> {
+    const server = net.createServer((client) => {
+      const upstream = net.connect(Number(this.target.port || 6379), this.target.hostname);
+      this.relay(client, upstream);
+      this.relay(upstream, client);
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.server = server;
+    this.port = (server.address() as net.AddressInfo).port;
+    const url = new URL(this.target.toString());
+    url.hostname = '127.0.0.1';
+    url.port = String(this.port);
+    return url.toString();
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    for (const s of this.sockets) s.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  thaw(): void {
+    this.frozen = false;
+    for (const send of this.held.splice(0)) send();
+  }
+
+  private relay(from: net.Socket, to: net.Socket): void {
+    this.sockets.add(from);
+    from.on('close', () => {
+      this.sockets.delete(from);
+      to.destroy();
+    });
+    from.on('error', () => undefined);
+    from.on('data', (chunk) => {
+      const send = () => {
+        if (!to.destroyed) to.write(chunk);
+      };
+      if (this.frozen) this.held.push(send);
+      else send();
+    });
+  }
+}

@@ -45,6 +45,8 @@ export interface StrikeLadderOptions {
   commandTimeoutMs?: number;
   /** Redis: how long the first call waits for the initial connection (ms); default 2000. */
   connectTimeoutMs?: number;
+  /** Redis: after a command timeout, skip Redis for this long (ms) before asking again; default 1000. */
+  bypassMs?: number;
   /** Where the Redis degradation warning goes; default the console. */
   logger?: StrikeLogger;
   /** Redis: called for each operation served by the local fallback (count it in metrics). */

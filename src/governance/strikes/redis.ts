@@ -8,7 +8,8 @@
  * `commandTimeoutMs`), `check`, `strike` and `clean` are served by an in-process ladder with the same
  * configuration: the user is still counted and sanctioned on this instance, never waved through
  * unchecked and never refused for our fault. The first failure of an episode logs one warning, recovery
- * logs once more; `status()` exposes `degraded` and the `fallbacks` counter, and `onFallback` lets the
+ * logs once more. A hung Redis (connected, not answering) costs one `commandTimeoutMs` wait, after which
+ * calls skip Redis for `bypassMs` before trying again. `status()` exposes `degraded` and the `fallbacks` counter, and `onFallback` lets the
  * gateway count them in metrics. Sanctions imposed locally during an outage keep applying on this
  * instance after Redis returns (`check` takes the stronger of the two standings); strikes counted
  * locally are not copied into Redis. `terminate` and `reinstate` are manual decisions that must reach
@@ -45,6 +46,11 @@ export interface RedisStrikeOptions {
   commandTimeoutMs?: number;
   /** How long the first call waits for the initial connection (ms); default 2000. */
   connectTimeoutMs?: number;
+  /**
+   * After a command times out while the connection still looks up (a hung Redis), calls go straight to
+   * the local ladder for this long (ms) instead of each waiting for the timeout; default 1000.
+   */
+  bypassMs?: number;
   logger?: StrikeLogger;
   /** Called each time an operation is served by the local fallback (for a metrics counter). */
   onFallback?: (operation: 'check' | 'strike' | 'clean', error: unknown) => void;
@@ -76,6 +82,9 @@ export class RedisStrikeLadder implements StrikeLadder {
   private readonly strikeArgs: string[];
   private degraded = false;
   private fallbacks = 0;
+  /** After a command timed out on a connection that still looks up: go local without asking until then (real ms). */
+  private bypassUntil = 0;
+  private readonly bypassMs: number;
   private closed = false;
 
   constructor(
@@ -87,6 +96,7 @@ export class RedisStrikeLadder implements StrikeLadder {
     this.logger = options.logger ?? consoleLogger;
     this.onFallback = options.onFallback;
     this.local = new MemoryStrikeLadder(config, this.now);
+    this.bypassMs = options.bypassMs ?? 1000;
     const client = new Redis(options.redisUrl, {
       // Fail fast while disconnected (the local ladder answers) instead of queueing requests.
       enableOfflineQueue: false,
@@ -223,6 +233,11 @@ export class RedisStrikeLadder implements StrikeLadder {
     return manualStep(tenant, user, 'reinstate', reason, this.now());
   }
 
+  /** Whether the Redis connection is up (for /readyz; a `false` here means calls go to the local ladder). */
+  isConnected(): boolean {
+    return this.client.status === 'ready';
+  }
+
   status(): StrikeLadderStatus {
     return {
       backend: 'redis',
@@ -261,14 +276,18 @@ export class RedisStrikeLadder implements StrikeLadder {
     if (this.closed) throw new HeguiError('internal', 'the strike ladder is closed');
     await this.connected;
     let error: unknown = new Error(`Redis connection is ${this.client.status}`);
-    if (this.client.status === 'ready') {
+    if (this.client.status === 'ready' && Date.now() >= this.bypassUntil) {
       try {
         const result = await shared();
         this.markRecovered();
         return result;
       } catch (err) {
         error = err;
+        if (err instanceof Error && err.message === 'Command timed out')
+          this.bypassUntil = Date.now() + this.bypassMs;
       }
+    } else if (this.client.status === 'ready') {
+      error = new Error('Redis timed out recently; not asked again yet');
     }
     this.markDegraded(error);
     this.fallbacks++;
