@@ -38,6 +38,8 @@ export const GatewayConfigSchema = z.strictObject({
   upstreams: z.array(UpstreamSchema).default([]),
   dataDir: z.string().default('./data'),
   databaseUrl: z.string().nullable().default(null),
+  /** PostgreSQL schema to create and use (several deployments or test runs in one database). */
+  databaseSchema: z.string().nullable().default(null),
   redisUrl: z.string().nullable().default(null),
   /** 32-byte key (hex or base64) for evidence encryption and user pseudonyms; generated into dataDir if absent. */
   secretKey: z.string().nullable().default(null),
@@ -126,6 +128,7 @@ export function loadGatewayConfig(
       .filter(Boolean);
   set('dataDir', env.HEGUI_DATA_DIR);
   set('databaseUrl', env.HEGUI_DATABASE_URL);
+  set('databaseSchema', env.HEGUI_DATABASE_SCHEMA);
   set('redisUrl', env.HEGUI_REDIS_URL);
   set('secretKey', env.HEGUI_SECRET_KEY);
   set('logLevel', env.HEGUI_LOG_LEVEL);
