@@ -87,6 +87,15 @@ export interface AuditLog {
   list(filter?: { tenant?: string; since?: Date; until?: Date; limit?: number }): Promise<AuditEvent[]>;
   /** Resolves when everything queued so far is committed or rejected. */
   flush(): Promise<void>;
+  /** Counters since open, for metrics: transactions, events committed, events rejected, queue length. */
+  stats(): AuditStats;
+}
+
+export interface AuditStats {
+  commits: number;
+  events: number;
+  failed: number;
+  pending: number;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -228,6 +237,7 @@ export class SqlAuditLog implements AuditLog {
   #queue: Pending[] = [];
   #running: Promise<void> | null = null;
   #closed = false;
+  #stats = { commits: 0, events: 0, failed: 0 };
 
   constructor(db: Kysely<StoreSchema>, dialect: Dialect, instanceId: string, secret: Buffer) {
     this.#db = db;
@@ -249,6 +259,10 @@ export class SqlAuditLog implements AuditLog {
       // Everything appended in this turn of the event loop joins the same transaction.
       this.#running ??= new Promise<void>((done) => setImmediate(done)).then(() => this.#drain());
     });
+  }
+
+  stats(): AuditStats {
+    return { ...this.#stats, pending: this.#queue.length };
   }
 
   async flush(): Promise<void> {
@@ -275,9 +289,12 @@ export class SqlAuditLog implements AuditLog {
             undefined,
             { cause: err },
           );
+          this.#stats.failed += batch.length;
           for (const p of batch) p.reject(failure);
           continue;
         }
+        this.#stats.commits += 1;
+        this.#stats.events += batch.length;
         batch.forEach((p, i) => p.resolve(committed[i] as { seq: number; hash: string }));
       }
     } finally {

@@ -103,7 +103,8 @@ async function connectPostgres(url: string, options: ConnectOptions): Promise<Co
   };
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.poolSize ?? 10,
+    // At least 2: opening holds one connection for a lock while migrating on another.
+    max: Math.max(options.poolSize ?? 10, 2),
     types,
     connectionTimeoutMillis: 10_000,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),

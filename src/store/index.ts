@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { HeguiError } from '../engine/errors.js';
 import { SqlAuditLog, type AuditLog } from './audit.js';
-import { connect, isPostgresUrl } from './connect.js';
+import { connect, isPostgresUrl, postgresUnavailable } from './connect.js';
 import { SqlEvidenceVault, type EvidenceVault } from './evidence.js';
 import { SqlIncidents, type Incidents } from './incidents.js';
 import { SqlApiKeys, storeFailure, type ApiKeys } from './keys.js';
@@ -22,7 +22,14 @@ import { SqlSanctionLog, type SanctionLog } from './sanctions.js';
 import type { StoreSchema } from './schema.js';
 import { loadOrCreateSecret, parseSecret } from './secret.js';
 
-export type { AuditEvent, AuditEventInput, AuditLog, AuditProblem, AuditVerifyResult } from './audit.js';
+export type {
+  AuditEvent,
+  AuditEventInput,
+  AuditLog,
+  AuditProblem,
+  AuditStats,
+  AuditVerifyResult,
+} from './audit.js';
 export type { ApiKeyInfo, ApiKeys } from './keys.js';
 export type { Incident, IncidentInput, IncidentStatus, IncidentStep, Incidents } from './incidents.js';
 export { INCIDENT_STATUSES, isIncidentStatus } from './incidents.js';
@@ -89,6 +96,9 @@ export function resolveStoreOptions(
   return options;
 }
 
+/** PostgreSQL advisory lock held (shared) while migrating, (exclusive) while dropping a schema. */
+export const SCHEMA_LOCK = 0x68656775;
+
 const INSTANCE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The instance id kept in the data directory, so a restarted gateway continues its own chain. */
@@ -133,12 +143,25 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   const { dialect, db, schema } = await connect({ ...options, dataDir });
   try {
-    await migrate(
-      db as unknown as Kysely<unknown>,
-      schema ?? (dialect === 'postgres' ? 'public' : undefined),
-    );
+    if (dialect === 'postgres') {
+      // Kysely's migrator introspects every schema in the database, which fails if one is being
+      // dropped meanwhile; whoever drops a hegui schema takes this lock exclusively (see testing.ts).
+      await db.connection().execute(async (conn) => {
+        await sql`select pg_advisory_lock_shared(${SCHEMA_LOCK})`.execute(conn);
+        try {
+          await migrate(db as unknown as Kysely<unknown>, schema ?? 'public');
+        } finally {
+          await sql`select pg_advisory_unlock_shared(${SCHEMA_LOCK})`.execute(conn);
+        }
+      });
+    } else {
+      await migrate(db as unknown as Kysely<unknown>);
+    }
   } catch (err) {
     await db.destroy().catch(() => undefined);
+    if (dialect === 'postgres' && !(err instanceof HeguiError)) {
+      throw postgresUnavailable(err, options.databaseUrl ?? '');
+    }
     throw err;
   }
 

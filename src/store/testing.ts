@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openStore, type Store, type StoreOptions } from './index.js';
+import { openStore, SCHEMA_LOCK, type Store, type StoreOptions } from './index.js';
 
 export const TEST_DATABASE_URL =
   process.env.HEGUI_TEST_DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test';
@@ -53,6 +53,7 @@ export async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await client.connect();
   try {
+    await client.query('select pg_advisory_lock($1)', [SCHEMA_LOCK]);
     await client.query(`drop schema if exists "${schema}" cascade`);
   } finally {
     await client.end();
