@@ -224,6 +224,26 @@ export function parseIntegrity(field: string): IntegrityData | 'malformed' | und
   };
 }
 
+function verifySignature(data: IntegrityData, msg: Buffer): boolean {
+  try {
+    const pub = createPublicKey({
+      key: Buffer.from(data.publicKey ?? '', 'base64url'),
+      format: 'der',
+      type: 'spki',
+    });
+    const signed = Buffer.concat([msg, Buffer.from(`\nk=${data.publicKey}`)]);
+    const sig = Buffer.from(data.signature ?? '', 'base64url');
+    if (data.algorithm === 'ed25519' && pub.asymmetricKeyType === 'ed25519')
+      return verify(null, signed, pub, sig);
+    if (data.algorithm === 'es256' && pub.asymmetricKeyType === 'ec') {
+      return verify('sha256', signed, { key: pub, dsaEncoding: 'ieee-p1363' }, sig);
+    }
+    return false;
+  } catch {
+    return false;
+  }
+}
+
 function check(
   field: string,
   message: (visible: VisibleRecord | undefined) => Buffer,
@@ -238,42 +258,31 @@ function check(
     return { status: 'malformed', signed: false, message: 'malformed hegui integrity data' };
   const base = { ...(data.visible ? { visible: data.visible } : {}) };
   const msg = message(data.visible);
-  if (b64url(createHash('sha256').update(msg).digest()) !== data.hash) {
-    return {
-      ...base,
-      status: 'hash_mismatch',
-      signed: data.signature !== undefined,
-      message: 'hash does not match the label fields and content (a field was edited or the content changed)',
-    };
-  }
+  const hashOk = b64url(createHash('sha256').update(msg).digest()) === data.hash;
   if (data.signature === undefined || data.publicKey === undefined) {
-    return { ...base, status: 'ok', signed: false, message: 'hash matches (unsigned)' };
+    return hashOk
+      ? { ...base, status: 'ok', signed: false, message: 'hash matches (unsigned)' }
+      : {
+          ...base,
+          status: 'hash_mismatch',
+          signed: false,
+          message:
+            'hash does not match the label fields and content (a field was edited or the content changed)',
+        };
   }
+  // Signed: the signature is the stronger statement, so it is checked first.
   const keyId = keyIdOf(data.publicKey);
   const signedInfo = { ...base, signed: true, keyId, algorithm: data.algorithm ?? '' };
-  let valid = false;
-  try {
-    const pub = createPublicKey({
-      key: Buffer.from(data.publicKey, 'base64url'),
-      format: 'der',
-      type: 'spki',
-    });
-    const signed = Buffer.concat([msg, Buffer.from(`\nk=${data.publicKey}`)]);
-    const sig = Buffer.from(data.signature, 'base64url');
-    if (data.algorithm === 'ed25519' && pub.asymmetricKeyType === 'ed25519')
-      valid = verify(null, signed, pub, sig);
-    else if (data.algorithm === 'es256' && pub.asymmetricKeyType === 'ec') {
-      valid = verify('sha256', signed, { key: pub, dsaEncoding: 'ieee-p1363' }, sig);
-    }
-  } catch {
-    valid = false;
-  }
-  if (!valid)
+  if (!verifySignature(data, msg)) {
     return {
       ...signedInfo,
       status: 'signature_invalid',
-      message: `signature does not verify (key ${keyId})`,
+      message: `signature does not verify over the label fields and content (key ${keyId})`,
     };
+  }
+  if (!hashOk) {
+    return { ...signedInfo, status: 'hash_mismatch', message: 'signature valid but the h= token was edited' };
+  }
   if (trustedKeys && trustedKeys.length > 0 && !trustedKeys.includes(keyId)) {
     return {
       ...signedInfo,

@@ -2,7 +2,8 @@
  * PNG at chunk level: read the label sites, compute the content digest, write the label without
  * re-encoding. Chunks are `length(4) type(4) data crc(4)`, CRC-32 over type and data (node:zlib).
  *
- * Label sites: the `AIGC` property in the XMP packet (`iTXt` keyword `XML:com.adobe.xmp`), and
+ * Label sites: the `AIGC` property in the XMP packet (`iTXt` keyword `XML:com.adobe.xmp`; libvips
+ * writes it as `zTXt`, which is read too and rewritten as `iTXt`), and
  * `tEXt`/`zTXt`/`iTXt` chunks with keyword `AIGC` that some producers write. The label is written
  * into the XMP packet (updated in place when present, else a new `iTXt` chunk after `IHDR`).
  *
@@ -84,9 +85,12 @@ function decodeText(chunk: PngChunk): TextChunk | undefined {
   if (nul < 1) return undefined;
   const keyword = data.toString('latin1', 0, nul);
   try {
-    if (chunk.type === 'tEXt') return { keyword, text: data.toString('latin1', nul + 1) };
-    if (chunk.type === 'zTXt')
-      return { keyword, text: inflateSync(data.subarray(nul + 2)).toString('latin1') };
+    // XMP is UTF-8 whatever chunk carries it (libvips writes it as zTXt).
+    const encoding = keyword === XMP_KEYWORD ? 'utf8' : 'latin1';
+    if (chunk.type === 'tEXt') return { keyword, text: data.toString(encoding, nul + 1) };
+    if (chunk.type === 'zTXt') {
+      return { keyword, text: inflateSync(data.subarray(nul + 2)).toString(encoding) };
+    }
     // iTXt: keyword \0 compressionFlag compressionMethod language \0 translatedKeyword \0 text
     const flag = data[nul + 1];
     const langEnd = data.indexOf(0, nul + 3);
@@ -116,8 +120,8 @@ export function readPng(bytes: Buffer, where = 'png'): ContainerInfo {
     if (!crcOk(bytes, chunk)) problems.push(`${chunk.type} chunk at byte ${chunk.start} has a bad CRC`);
     const text = decodeText(chunk);
     if (!text) continue;
-    if (chunk.type === 'iTXt' && text.keyword === XMP_KEYWORD) {
-      for (const json of findAigcInXmp(text.text)) sites.push({ location: 'png:iTXt:XMP TC260:AIGC', json });
+    if (text.keyword === XMP_KEYWORD) {
+      for (const json of findAigcInXmp(text.text)) sites.push({ location: `png:${chunk.type}:XMP TC260:AIGC`, json });
     } else if (text.keyword === 'AIGC') {
       sites.push({ location: `png:${chunk.type}:AIGC`, json: text.text });
     }
@@ -162,7 +166,7 @@ export function writePngLabel(bytes: Buffer, json: string, where = 'png'): Buffe
     if (chunk.type !== 'tEXt' && chunk.type !== 'zTXt' && chunk.type !== 'iTXt') continue;
     const text = decodeText(chunk);
     if (!text) continue;
-    if (chunk.type === 'iTXt' && text.keyword === XMP_KEYWORD) {
+    if (text.keyword === XMP_KEYWORD) {
       const n = findAigcInXmp(text.text).length;
       sites += n;
       if (n > 0 || target === undefined)
