@@ -53,6 +53,11 @@ async function serve(options: ServeOptions): Promise<number> {
   if (gateway.secretCreated) {
     process.stderr.write(`hegui: warning: generated a new secret key in ${config.dataDir}/secret.key — back it up; evidence is unreadable without it\n`);
   }
+  if ((await gateway.store.keys.list()).length === 0) {
+    // First start: give the newcomer a key to call the gateway with (shown once, stored only hashed).
+    const { key } = await gateway.store.keys.create('default', { name: 'first key' });
+    process.stderr.write(`hegui: created the first API key (tenant "default"), shown only now:\n\n    ${key}\n\n`);
+  }
   process.stderr.write(`hegui: gateway listening on ${gateway.url} (${gateway.store.dialect}, ${config.upstreams.length} upstream(s))\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
