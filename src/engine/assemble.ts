@@ -3,7 +3,9 @@
  * the policy's extra libraries and any the caller adds (CLI `--keywords`). The one place that turns
  * paths into compiled parts; the moderator itself stays pure.
  */
-import { extname } from 'node:path';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import type { Classifier } from './classifier/classifier.js';
+import { builtinModelPath, loadClassifier } from './classifier/load.js';
 import { deserializeMatcher } from './keywords/binary.js';
 import { buildLibrary, type LibrarySource } from './keywords/library.js';
 import {
@@ -30,6 +32,11 @@ export interface AssembleOptions {
   /** Extra allow-list files (one term a line). */
   readonly extraAllowFiles?: readonly string[];
   readonly redactionKey?: string;
+  /**
+   * A ready classifier, or a model file, used instead of the policy's `detectors.classifier.model`
+   * (only when the policy enables the classifier).
+   */
+  readonly classifier?: Classifier | string;
 }
 
 export interface Assembled {
@@ -40,11 +47,13 @@ export interface Assembled {
   /** Every compiled matcher, text sources first, then each `.bin` as loaded. */
   readonly matchers: readonly KeywordMatcher[];
   readonly diagnostics: readonly LibraryDiagnostic[];
+  /** The classifier, when the policy enables it. */
+  readonly classifier?: Classifier;
 }
 
 export function assembleModerator(options: AssembleOptions = {}): Assembled {
-  const policy =
-    typeof options.policy === 'object' ? options.policy : loadPolicy(options.policy ?? defaultPolicyPath());
+  const policyPath = typeof options.policy === 'object' ? undefined : (options.policy ?? defaultPolicyPath());
+  const policy = typeof options.policy === 'object' ? options.policy : loadPolicy(policyPath!);
   const kw = policy.detectors.keywords;
   const builtin = builtinKeywordPaths();
   const specs: KeywordSourceSpec[] = [
@@ -90,8 +99,18 @@ export function assembleModerator(options: AssembleOptions = {}): Assembled {
     diagnostics.push(...library.diagnostics);
   }
   matchers.push(...binaries);
-  const moderator = createModerator({ policy, keywords: matchers, redactionKey: options.redactionKey });
-  return { moderator, policy, library, matchers, diagnostics };
+  const classifier = policy.detectors.classifier.enabled
+    ? typeof options.classifier === 'object'
+      ? options.classifier
+      : loadClassifier(options.classifier ?? modelPath(policy.detectors.classifier.model, policyPath))
+    : undefined;
+  const moderator = createModerator({
+    policy,
+    keywords: matchers,
+    redactionKey: options.redactionKey,
+    ...(classifier ? { classifier } : {}),
+  });
+  return { moderator, policy, library, matchers, diagnostics, ...(classifier ? { classifier } : {}) };
 }
 
 function readBinary(path: string): Uint8Array {
@@ -100,4 +119,11 @@ function readBinary(path: string): Uint8Array {
   } catch (err) {
     throw new HeguiError('keywords_invalid', (err as Error).message, path, { cause: err });
   }
+}
+
+/** `builtin` → the shipped model; a relative path → against the policy file's folder (or the cwd). */
+function modelPath(model: string, policyPath: string | undefined): string {
+  if (model === 'builtin') return builtinModelPath();
+  if (isAbsolute(model)) return model;
+  return resolve(policyPath ? dirname(policyPath) : '.', model);
 }

@@ -3,12 +3,20 @@
  * `stream()` for output arriving in chunks. Pure: it gets compiled parts (see assemble.ts for loading
  * them from files) and does no I/O.
  */
+import type { Classifier } from './classifier/classifier.js';
 import { HeguiError } from './errors.js';
 import type { KeywordMatcher } from './keywords/matcher.js';
 import type { KeywordAction, KeywordEntry, KeywordHit } from './keywords/types.js';
 import { detectPii, redactPii } from './pii/index.js';
 import type { PiiMatch, PiiType } from './pii/types.js';
-import { policyVersion, resolveAction, type Action, type Direction, type Policy } from './policy/schema.js';
+import {
+  classifierThreshold,
+  policyVersion,
+  resolveAction,
+  type Action,
+  type Direction,
+  type Policy,
+} from './policy/schema.js';
 import { getCategory } from './taxonomy.js';
 import { mostSevere, severity, type CategoryScore, type Evidence, type Verdict } from './verdict.js';
 
@@ -21,6 +29,8 @@ export interface ModeratorParts {
   readonly keywords?: KeywordMatcher | readonly KeywordMatcher[];
   /** Secret for `redaction.mode: pseudonym`. */
   readonly redactionKey?: string;
+  /** The trained classifier; required when the policy enables `detectors.classifier`. */
+  readonly classifier?: Classifier;
 }
 
 export interface ModerateOptions {
@@ -73,6 +83,22 @@ export function createModerator(parts: ModeratorParts): Moderator {
         ? parts.keywords
         : [parts.keywords as KeywordMatcher];
   const piiTypes = policy.detectors.pii.enabled ? (policy.detectors.pii.types as PiiType[]) : [];
+  const classifierPolicy = policy.detectors.classifier;
+  if (classifierPolicy.enabled && !parts.classifier) {
+    throw new HeguiError(
+      'config_invalid',
+      'the classifier is enabled but no model was given',
+      'detectors.classifier',
+    );
+  }
+  const classifier = classifierPolicy.enabled ? parts.classifier : undefined;
+  /** Keyword categories whose `block` the classifier may soften to `review` in a benign text. */
+  const judged = new Set<string>(
+    classifierPolicy.judges ??
+      (classifier ? classifier.categories.map((c) => getCategory(c)?.group ?? c) : []),
+  );
+  const judges = (code: string): boolean => judged.has(code) || judged.has(getCategory(code)?.group ?? '');
+  const softening = classifier !== undefined && classifierPolicy.benignBelow > 0;
   if (policy.redaction.mode === 'pseudonym' && !parts.redactionKey) {
     throw new HeguiError(
       'config_invalid',
@@ -90,6 +116,7 @@ export function createModerator(parts: ModeratorParts): Moderator {
     hits: readonly KeywordHit[],
     direction: Direction,
     combos: Map<KeywordEntry, Set<number>>,
+    harmful: () => number,
   ): Evidence[] => {
     const evidence: Evidence[] = [];
     for (const hit of hits) {
@@ -103,7 +130,16 @@ export function createModerator(parts: ModeratorParts): Moderator {
           if (parts.length === 0 || !parts.every((p) => seen.has(p))) continue;
           seen.add(-1);
         }
-        const action = keywordAction(resolveAction(policy, entry.category, direction), entry.action);
+        let action = keywordAction(resolveAction(policy, entry.category, direction), entry.action);
+        if (
+          softening &&
+          action === 'block' &&
+          entry.action !== 'hard' &&
+          judges(entry.category) &&
+          harmful() < classifierPolicy.benignBelow
+        ) {
+          action = 'review'; // a listed word in a context the classifier finds benign: a human decides
+        }
         evidence.push({
           start: hit.start,
           end: hit.end,
@@ -128,6 +164,40 @@ export function createModerator(parts: ModeratorParts): Moderator {
       detector: 'pii',
       action: resolveAction(policy, m.type, direction),
     }));
+
+  /**
+   * The classifier's own finding over `text` (spanning [start, end) of the original): the most likely
+   * category, flagged for review or with the policy's action (capped by `maxAction`) per its thresholds.
+   */
+  const classifierEvidence = (
+    text: string,
+    direction: Direction,
+    start: number,
+    end: number,
+  ): Evidence | undefined => {
+    if (!classifier || text.trim() === '') return undefined;
+    const scores = classifier.scores(text);
+    const harmful = scores[0]!;
+    let top = 0;
+    for (let i = 1; i < classifier.categories.length; i++) if (scores[i + 1]! > scores[top + 1]!) top = i;
+    const code = classifier.categories[top]!;
+    const threshold = classifierThreshold(policy, code);
+    if (harmful < threshold.review) return undefined;
+    const policyAction = resolveAction(policy, code, direction);
+    const capped = (a: Action): Action =>
+      a === 'redact' ? 'review' : a === 'block' && classifierPolicy.maxAction === 'review' ? 'review' : a;
+    const action =
+      harmful >= threshold.block ? capped(policyAction) : policyAction === 'allow' ? 'allow' : 'review';
+    return {
+      start,
+      end,
+      term: getCategory(code)?.zh ?? code,
+      category: code,
+      detector: 'classifier',
+      action,
+      score: harmful,
+    };
+  };
 
   /** Replacement text for every redacted span of `text` (evidence offsets are relative to it). */
   const redactionSpans = (text: string, evidence: readonly Evidence[], pii: readonly PiiMatch[]): Span[] => {
@@ -159,8 +229,13 @@ export function createModerator(parts: ModeratorParts): Moderator {
     for (const e of evidence) {
       action = mostSevere(action, e.action);
       const seen = byCategory.get(e.category);
-      if (!seen || severity(e.action) > severity(seen.action))
-        byCategory.set(e.category, { code: e.category, score: 1, action: e.action });
+      const score = e.score ?? 1;
+      if (
+        !seen ||
+        severity(e.action) > severity(seen.action) ||
+        (severity(e.action) === severity(seen.action) && score > seen.score)
+      )
+        byCategory.set(e.category, { code: e.category, score, action: e.action });
     }
     const categories = [...byCategory.values()].sort(
       (a, b) => severity(b.action) - severity(a.action) || a.code.localeCompare(b.code),
@@ -179,7 +254,13 @@ export function createModerator(parts: ModeratorParts): Moderator {
   const moderate = (text: string, { direction }: ModerateOptions): Verdict => {
     if (typeof text !== 'string') throw new HeguiError('input_invalid', 'text must be a string');
     const combos = new Map<KeywordEntry, Set<number>>();
-    const evidence = matchers.flatMap((m) => keywordEvidence(m, m.scan(text), direction, combos));
+    let harmful: number | undefined;
+    const harmfulOnce = (): number => (harmful ??= classifier ? classifier.harmful(text) : 1);
+    const evidence = matchers.flatMap((m) =>
+      keywordEvidence(m, m.scan(text), direction, combos, harmfulOnce),
+    );
+    const judged = classifierEvidence(text, direction, 0, text.length);
+    if (judged) evidence.push(judged);
     const pii = piiTypes.length > 0 ? detectPii(text, { types: piiTypes }) : [];
     evidence.push(...piiEvidence(pii, direction));
     const spans = redactionSpans(text, evidence, pii);
@@ -197,8 +278,13 @@ export function createModerator(parts: ModeratorParts): Moderator {
     let ended = false;
     const combos = new Map<KeywordEntry, Set<number>>();
 
+    /** In a stream a keyword hit is judged by the classifier on the text seen so far. */
+    const harmfulSoFar = (): number => (classifier ? classifier.harmful(all) : 1);
     const takeHits = (matcher: KeywordMatcher, hits: KeywordHit[]) => {
-      for (const e of keywordEvidence(matcher, hits, direction, combos)) {
+      if (hits.length === 0) return;
+      let harmful: number | undefined;
+      const harmfulOnce = (): number => (harmful ??= harmfulSoFar());
+      for (const e of keywordEvidence(matcher, hits, direction, combos, harmfulOnce)) {
         evidence.push(e);
         pendingKeywords.push(e);
       }
@@ -239,6 +325,18 @@ export function createModerator(parts: ModeratorParts): Moderator {
       return spans.length > 0 ? applySpans(segment, spans) : segment;
     };
 
+    /**
+     * Blocks the stream. The text between what was released and the first blocked span is safe and
+     * still owed to the reader ("nothing safe lost"); it goes out with the block, checked like any
+     * other released text.
+     */
+    const blockNow = (): StreamStep => {
+      const firstBlock = Math.min(...evidence.filter((e) => e.action === 'block').map((e) => e.start));
+      const owed = firstBlock > released ? release(firstBlock, true) : '';
+      blocked ??= verdictOf(direction, [...evidence]);
+      return { text: owed, blocked: true, verdict: blocked };
+    };
+
     return {
       get released() {
         return released;
@@ -248,10 +346,7 @@ export function createModerator(parts: ModeratorParts): Moderator {
         if (blocked) return { text: '', blocked: true, verdict: blocked };
         all += chunk;
         for (const { matcher, scanner } of scanners) takeHits(matcher, scanner.push(chunk));
-        if (evidence.some((e) => e.action === 'block')) {
-          blocked = verdictOf(direction, [...evidence]);
-          return { text: '', blocked: true, verdict: blocked };
-        }
+        if (evidence.some((e) => e.action === 'block')) return blockNow();
         const text = release(
           scanners.reduce((min, { scanner }) => Math.min(min, scanner.safeOffset), all.length),
           false,
@@ -267,9 +362,13 @@ export function createModerator(parts: ModeratorParts): Moderator {
         }
         ended = true;
         for (const { matcher, scanner } of scanners) takeHits(matcher, scanner.end());
+        // The classifier judges the whole text once it is complete; text released before is out, but a
+        // block still withholds the held tail and marks the stream's verdict.
+        const judged = classifierEvidence(all, direction, 0, all.length);
+        if (judged) evidence.push(judged);
         if (evidence.some((e) => e.action === 'block')) {
-          blocked = verdictOf(direction, [...evidence]);
-          return { text: '', blocked: true, verdict: blocked };
+          const step = blockNow();
+          return { ...step, verdict: step.verdict! };
         }
         const text = release(all.length, true);
         const verdict = blocked ?? verdictOf(direction, [...evidence]);

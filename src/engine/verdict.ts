@@ -4,7 +4,7 @@
  */
 import type { Action, Direction } from './policy/schema.js';
 
-export type Detector = 'keywords' | 'pii' | 'classifier';
+export type Detector = 'keywords' | 'pii' | 'classifier' | 'guard';
 
 export interface Evidence {
   /** Half-open UTF-16 range in the original text. */
@@ -20,6 +20,8 @@ export interface Evidence {
   readonly variant?: string;
   /** `file:line` of the library entry, for keyword hits. */
   readonly source?: string;
+  /** Probability (classifier, guard); absent = a deterministic hit (score 1). */
+  readonly score?: number;
 }
 
 export interface CategoryScore {

@@ -33,13 +33,16 @@ export class Classifier {
   private readonly stream: NormalizerStream;
   private codes = new Uint16Array(256);
   private buckets = new Int32Array(1024);
+  private normalizedLength = 0;
   private readonly acc: Float64Array;
+  private readonly bestTopics: Float64Array;
   private readonly out: Float64Array;
 
   constructor(model: ClassifierModel) {
     this.model = model;
     this.stream = createNormalizer(model.normalize).stream();
     this.acc = new Float64Array(model.outputs);
+    this.bestTopics = new Float64Array(model.outputs);
     this.categories = model.topics.length > 0 ? model.topics.map((t) => t.category) : [model.defaultCategory];
     this.out = new Float64Array(1 + this.categories.length);
   }
@@ -49,22 +52,36 @@ export class Classifier {
    * until the next call on this classifier.
    */
   scores(text: string): Float64Array {
-    const length = this.normalizeInto(text);
-    const logits = this.logits(this.codes, length);
+    const large = text.length > LARGE_TEXT;
+    const codes = large ? normalizeFresh(this.model, text) : this.normalizeInto(text);
+    const length = large ? codes.length : this.normalizedLength;
+    // Long texts are scored in overlapping windows and the most harmful window counts: the model was
+    // trained on comments, and one abusive paragraph must not be diluted by a long benign text.
+    let best = -Infinity;
+    const topics = this.model.topics.length;
+    const bestTopics = this.bestTopics;
+    for (let from = 0; ; from += WINDOW_STEP) {
+      const to = Math.min(length, from + WINDOW);
+      const logits = this.logits(codes, to - from, from);
+      if (logits[0]! > best) {
+        best = logits[0]!;
+        for (let t = 1; t <= topics; t++) bestTopics[t] = logits[t]!;
+      }
+      if (to >= length) break;
+    }
     const { a, b } = this.model.calibration;
-    const harmful = sigmoid(a * logits[0]! + b);
+    const harmful = sigmoid(a * best + b);
     const out = this.out;
     out[0] = harmful;
-    const topics = this.model.topics.length;
     if (topics === 0) {
       out[1] = harmful;
       return out;
     }
     let max = -Infinity;
-    for (let t = 1; t <= topics; t++) if (logits[t]! > max) max = logits[t]!;
+    for (let t = 1; t <= topics; t++) if (bestTopics[t]! > max) max = bestTopics[t]!;
     let sum = 0;
-    for (let t = 1; t <= topics; t++) sum += Math.exp(logits[t]! - max);
-    for (let t = 1; t <= topics; t++) out[t] = (harmful * Math.exp(logits[t]! - max)) / sum;
+    for (let t = 1; t <= topics; t++) sum += Math.exp(bestTopics[t]! - max);
+    for (let t = 1; t <= topics; t++) out[t] = (harmful * Math.exp(bestTopics[t]! - max)) / sum;
     return out;
   }
 
@@ -86,12 +103,12 @@ export class Classifier {
    * Raw (uncalibrated) outputs for already normalised code units; the accumulator array is reused.
    * Exposed for training and calibration.
    */
-  logits(codes: Uint16Array, length: number): Float64Array {
+  logits(codes: Uint16Array, length: number, offset = 0): Float64Array {
     const model = this.model;
     const need = featureCount(length, model.features);
     if (this.buckets.length < need) this.buckets = new Int32Array(Math.max(need, this.buckets.length * 2));
     const buckets = this.buckets;
-    const n = hashNgrams(codes, length, model.features, buckets);
+    const n = hashNgrams(codes, length, model.features, buckets, offset);
     return accumulate(model, buckets, n, this.acc);
   }
 
@@ -99,7 +116,7 @@ export class Classifier {
    * Normalises `text` into `this.codes` and returns its length. The stream is reset between texts by a
    * line break (which no separator skipping crosses), so a text's result never depends on the one before.
    */
-  private normalizeInto(text: string): number {
+  private normalizeInto(text: string): Uint16Array {
     const stream = this.stream;
     stream.push('\n');
     stream.end();
@@ -114,8 +131,22 @@ export class Classifier {
       this.codes.set(chunk.codes.subarray(0, chunk.length), length);
       length += chunk.length;
     }
-    return length;
+    this.normalizedLength = length;
+    return this.codes;
   }
+}
+
+/** Normalised code units a window covers, and how far windows advance (they overlap by half). */
+export const WINDOW = 512;
+export const WINDOW_STEP = 256;
+/** Texts longer than this are normalised into fresh buffers, so the reused ones stay small. */
+const LARGE_TEXT = 1 << 16;
+
+function normalizeFresh(model: ClassifierModel, text: string): Uint16Array {
+  const normalized = createNormalizer(model.normalize).normalize(text).text;
+  const codes = new Uint16Array(normalized.length);
+  for (let i = 0; i < normalized.length; i++) codes[i] = normalized.charCodeAt(i);
+  return codes;
 }
 
 /**

@@ -40,15 +40,16 @@ export interface FeatureConfig {
 }
 
 /**
- * Writes the bucket of every n-gram of `codes[0, length)` (framed by the start and end markers) into
- * `out` from index 0 and returns how many were written. `out` must hold `featureCount(length, config)`
- * entries. Allocation-free.
+ * Writes the bucket of every n-gram of `codes[offset, offset + length)` (framed by the start and end
+ * markers) into `out` from index 0 and returns how many were written. `out` must hold
+ * `featureCount(length, config)` entries. Allocation-free.
  */
 export function hashNgrams(
   codes: Uint16Array,
   length: number,
   config: FeatureConfig,
   out: Int32Array,
+  offset = 0,
 ): number {
   const { minN, maxN } = config;
   const shift = 32 - config.bits;
@@ -59,7 +60,7 @@ export function hashNgrams(
     let h = 0;
     let n = 0;
     for (let at = end; at >= 0 && n < maxN; at--) {
-      const unit = at === 0 ? START_MARK : at === total - 1 ? END_MARK : codes[at - 1]!;
+      const unit = at === 0 ? START_MARK : at === total - 1 ? END_MARK : codes[offset + at - 1]!;
       n++;
       // FNV-1a over the n-gram read backwards; the seed of its length is mixed in at the end.
       h = Math.imul((n === 1 ? 0x811c9dc5 : h) ^ unit, FNV_PRIME);

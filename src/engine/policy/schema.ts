@@ -141,11 +141,90 @@ const PiiDetectorSchema = z.strictObject({
   types: z.array(PiiCodeSchema).default(() => [...PII_CODES]),
 });
 
+/** A key of a per-category table: a category code, a group code or `default`. */
+const CategoryKeySchema = z.string().refine((k) => k === 'default' || isCategoryCode(k) || isGroupCode(k), {
+  error: (issue) =>
+    `Unknown category "${String(issue.input)}": expected a taxonomy code (A2d), a group code (A2) or "default"`,
+}) as unknown as z.ZodType<string, string>;
+
+/** Probabilities at which the classifier alone flags a text (calibrated, 0…1). */
+const ClassifierThresholdSchema = z
+  .strictObject({
+    /** From this probability the text is queued for review. */
+    review: z.number().min(0).max(1),
+    /** From this probability the policy's action for the category applies (capped by `maxAction`). */
+    block: z.number().min(0).max(1),
+  })
+  .refine((t) => t.review <= t.block, { error: 'review must not exceed block' });
+export type ClassifierThreshold = z.infer<typeof ClassifierThresholdSchema>;
+
+/** Never flags: a threshold above every probability. */
+const NEVER: ClassifierThreshold = { review: 2, block: 2 };
+
+const ClassifierDetectorSchema = z.strictObject({
+  /** Run the classifier (off unless the policy turns it on). */
+  enabled: z.boolean().default(false),
+  /** `builtin` (the model shipped under models/) or a model file path (relative: against the policy's folder). */
+  model: z.string().min(1).default('builtin'),
+  /**
+   * Per category code, group code or `default` (lookup: exact → group → default): the probabilities at
+   * which the classifier alone flags a text whose most likely category is that one. Absent = never.
+   */
+  thresholds: z
+    .record(CategoryKeySchema, ClassifierThresholdSchema)
+    .default({})
+    .transform((t) => t as Partial<Record<string, ClassifierThreshold>>),
+  /** The most severe action the classifier may take on its own. */
+  maxAction: z.enum(['block', 'review']).default('review'),
+  /**
+   * A keyword hit that would block, in a category the classifier judges (`judges`), is only reviewed
+   * when the text's harmful probability is below this; `hard` terms always block. 0 = never soften.
+   */
+  benignBelow: z.number().min(0).max(1).default(0),
+  /**
+   * Categories or groups whose keyword hits the classifier may soften; omitted = the groups of the
+   * model's own categories (the shipped COLD model: A2).
+   */
+  judges: z.array(CategoryKeySchema).optional(),
+});
+
+/** Guard-model adapter settings (an external model judged over HTTP); see engine/guard. */
+const GuardDetectorSchema = z.strictObject({
+  /** Call the guard (off by default; it adds a network round trip). */
+  enabled: z.boolean().default(false),
+  /**
+   * `llama-guard` / `qwen3-guard`: an OpenAI-compatible chat endpoint serving that model;
+   * `openai-moderation`: OpenAI's /v1/moderations.
+   */
+  kind: z.enum(['llama-guard', 'qwen3-guard', 'openai-moderation']).default('qwen3-guard'),
+  /** Base URL, e.g. http://127.0.0.1:8000/v1 */
+  url: z.string().url().optional(),
+  /** Model name sent in the request. */
+  model: z.string().min(1).optional(),
+  /** Name of the environment variable holding the API key (never the key itself). */
+  apiKeyEnv: z.string().min(1).optional(),
+  timeoutMs: z.int().min(1).max(120_000).default(3000),
+  /** Requests in flight at most; more wait in a queue. */
+  concurrency: z.int().min(1).max(1024).default(8),
+  /** Consecutive failures that open the circuit, and how long it stays open. */
+  breakerFailures: z.int().min(1).default(5),
+  breakerCooldownMs: z.int().min(1).default(30_000),
+  /** When the guard fails or the circuit is open: `closed` treats the text as flagged, `open` lets it pass. */
+  failMode: z.enum(['closed', 'open']).default('closed'),
+  /** Category for an unsafe verdict whose categories the adapter cannot map. */
+  category: CategoryCodeSchema.default('A1h'),
+});
+export type GuardDetectorConfig = z.infer<typeof GuardDetectorSchema>;
+
 const DetectorsSchema = z.strictObject({
   /** Keyword libraries matched with the automaton. */
   keywords: KeywordsDetectorSchema.prefault({}),
   /** Personal-information recognisers (ID card, mobile, bank card, …). */
   pii: PiiDetectorSchema.prefault({}),
+  /** The trained harmful-content classifier (engine/classifier). */
+  classifier: ClassifierDetectorSchema.prefault({}),
+  /** An external guard model (engine/guard); off by default. */
+  guard: GuardDetectorSchema.prefault({}),
 });
 
 const RedactionSchema = z.strictObject({
@@ -250,4 +329,14 @@ export function resolveAction(
   direction: Direction,
 ): Action {
   return resolveActionRule(policy, code, direction).action;
+}
+
+/**
+ * The classifier thresholds for `code` (exact → group → default); a category no entry covers is never
+ * flagged by the classifier alone.
+ */
+export function classifierThreshold(policy: Pick<Policy, 'detectors'>, code: string): ClassifierThreshold {
+  const table = policy.detectors.classifier.thresholds;
+  const group = getCategory(code)?.group;
+  return table[code] ?? (group ? table[group] : undefined) ?? table.default ?? NEVER;
 }
