@@ -49,13 +49,19 @@ for (const format of ['png', 'jpeg'] as const) {
 
     it('any change to the image data changes the digest; metadata does not', async () => {
       const input = await noisy(format);
-      const reencoded = format === 'png' ? await sharp(input).png({ compressionLevel: 9 }).toBuffer() : await sharp(input).jpeg({ quality: 84 }).toBuffer();
+      const reencoded =
+        format === 'png'
+          ? await sharp(input).png({ compressionLevel: 9 }).toBuffer()
+          : await sharp(input).jpeg({ quality: 84 }).toBuffer();
       expect(readImage(reencoded).digest().equals(readImage(input).digest())).toBe(false);
       const withXmp = format === 'png' ? await sharp(input).withXmp(DC_XMP).png().toBuffer() : input;
       if (format === 'png') {
         // sharp re-encodes here, so only check that the XMP chunk itself is outside the digest.
         const chunks = parsePngChunks(withXmp).filter((c) => c.type !== 'iTXt');
-        const rebuilt = Buffer.concat([withXmp.subarray(0, 8), ...chunks.map((c) => withXmp.subarray(c.start, c.end))]);
+        const rebuilt = Buffer.concat([
+          withXmp.subarray(0, 8),
+          ...chunks.map((c) => withXmp.subarray(c.start, c.end)),
+        ]);
         expect(readImage(rebuilt).digest().equals(readImage(withXmp).digest())).toBe(true);
       }
     });
@@ -71,7 +77,11 @@ for (const format of ['png', 'jpeg'] as const) {
         twice = Buffer.concat([once.subarray(0, ihdr.end), text, once.subarray(ihdr.end)]);
       } else {
         const seg = parseJpeg(once).segments.find((s) => s.marker === 0xe1)!;
-        twice = Buffer.concat([once.subarray(0, seg.end), once.subarray(seg.start, seg.end), once.subarray(seg.end)]);
+        twice = Buffer.concat([
+          once.subarray(0, seg.end),
+          once.subarray(seg.start, seg.end),
+          once.subarray(seg.end),
+        ]);
       }
       expect(readImage(twice).sites).toHaveLength(2);
       expect(() => writeImageLabel(twice, JSON1)).toThrow(/already has 2 AIGC labels/);
@@ -83,10 +93,16 @@ describe('png chunks', () => {
   it('written chunks have valid CRCs and the label sits before the image data', async () => {
     const out = writeImageLabel(await noisy('png'), JSON1);
     const chunks = parsePngChunks(out);
-    for (const c of chunks) expect(out.readUInt32BE(c.end - 4)).toBe(crc32(out.subarray(c.start + 4, c.end - 4)));
+    for (const c of chunks)
+      expect(out.readUInt32BE(c.end - 4)).toBe(crc32(out.subarray(c.start + 4, c.end - 4)));
     const types = chunks.map((c) => c.type);
     expect(types.indexOf('iTXt')).toBeLessThan(types.indexOf('IDAT'));
-    expect(chunks.find((c) => c.type === 'iTXt')!.data.subarray(0, 18).toString('latin1')).toBe('XML:com.adobe.xmp\0');
+    expect(
+      chunks
+        .find((c) => c.type === 'iTXt')!
+        .data.subarray(0, 18)
+        .toString('latin1'),
+    ).toBe('XML:com.adobe.xmp\0');
   });
 
   it('reads tEXt and compressed iTXt AIGC chunks; flags a bad CRC', async () => {
@@ -96,7 +112,9 @@ describe('png chunks', () => {
     const withText = Buffer.concat([input.subarray(0, ihdrEnd), text, input.subarray(ihdrEnd)]);
     expect(readImage(withText).sites).toEqual([{ location: 'png:tEXt:AIGC', json: JSON1 }]);
     // Updating a tEXt-only label keeps it where it is: still one site.
-    expect(readImage(writeImageLabel(withText, JSON2)).sites).toEqual([{ location: 'png:tEXt:AIGC', json: JSON2 }]);
+    expect(readImage(writeImageLabel(withText, JSON2)).sites).toEqual([
+      { location: 'png:tEXt:AIGC', json: JSON2 },
+    ]);
     const broken = Buffer.from(withText);
     broken[ihdrEnd + 12] ^= 1;
     expect(readImage(broken).problems[0]).toMatch(/bad CRC/);
@@ -111,10 +129,15 @@ describe('png chunks', () => {
 
 describe('jpeg segments', () => {
   it('inserts the XMP APP1 after JFIF/EXIF and before the tables', async () => {
-    const input = await sharp(await noisy('jpeg')).withExif({ IFD0: { Copyright: 'x' } }).jpeg().toBuffer();
+    const input = await sharp(await noisy('jpeg'))
+      .withExif({ IFD0: { Copyright: 'x' } })
+      .jpeg()
+      .toBuffer();
     const out = writeImageLabel(input, JSON1);
     const markers = parseJpeg(out).segments.map((s) => s.marker.toString(16));
-    const xmpIndex = parseJpeg(out).segments.findIndex((s) => s.data.subarray(0, 28).toString('latin1') === 'http://ns.adobe.com/xap/1.0/');
+    const xmpIndex = parseJpeg(out).segments.findIndex(
+      (s) => s.data.subarray(0, 28).toString('latin1') === 'http://ns.adobe.com/xap/1.0/',
+    );
     expect(markers.slice(0, xmpIndex).every((m) => m === 'e0' || m === 'e1')).toBe(true);
     expect(markers.slice(xmpIndex + 1)).toContain('db');
     expect((await sharp(out).metadata()).exif).toBeDefined();

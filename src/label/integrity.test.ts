@@ -45,9 +45,16 @@ describe('ReservedCode1 / ReservedCode2 integrity', () => {
       expect(key.algorithm).toBe(alg);
       const label = producerLabel();
       label.ReservedCode1 = sealProducer(label, digest, { key });
-      expect(checkProducer(label, digest)).toMatchObject({ status: 'ok', signed: true, algorithm: alg, keyId: key.keyId });
+      expect(checkProducer(label, digest)).toMatchObject({
+        status: 'ok',
+        signed: true,
+        algorithm: alg,
+        keyId: key.keyId,
+      });
       for (let i = 0; i < label.ProduceID.length; i++) {
-        expect(checkProducer({ ...label, ProduceID: flipByte(label.ProduceID, i) }, digest).status).toBe('signature_invalid');
+        expect(checkProducer({ ...label, ProduceID: flipByte(label.ProduceID, i) }, digest).status).toBe(
+          'signature_invalid',
+        );
       }
       // Even with the hash recomputed by the forger, the signature fails.
       const forged = { ...label, ProduceID: flipByte(label.ProduceID, 3) };
@@ -87,7 +94,11 @@ describe('ReservedCode1 / ReservedCode2 integrity', () => {
     const propagated = { ...label, ContentPropagator: '001191110102MACQD9K64020001', PropagateID: 'p-1' };
     propagated.ReservedCode2 = sealPropagator(propagated, digest, loadSigningKey(p256.privateKey));
     expect(checkProducer(propagated, digest).status).toBe('ok');
-    expect(checkPropagator(propagated, digest)).toMatchObject({ status: 'ok', signed: true, algorithm: 'es256' });
+    expect(checkPropagator(propagated, digest)).toMatchObject({
+      status: 'ok',
+      signed: true,
+      algorithm: 'es256',
+    });
     expect(checkPropagator({ ...propagated, PropagateID: 'p-2' }, digest).status).toBe('signature_invalid');
     expect(checkPropagator({ ...propagated, ReservedCode1: '' }, digest).status).toBe('signature_invalid');
   });
@@ -95,9 +106,13 @@ describe('ReservedCode1 / ReservedCode2 integrity', () => {
   it('foreign, malformed and absent integrity data are told apart', () => {
     const label = producerLabel();
     expect(checkProducer(label, digest).status).toBe('absent');
-    expect(checkProducer({ ...label, ReservedCode1: '{"SecurityData":"MEUCIQ"}' }, digest).status).toBe('foreign');
+    expect(checkProducer({ ...label, ReservedCode1: '{"SecurityData":"MEUCIQ"}' }, digest).status).toBe(
+      'foreign',
+    );
     expect(checkProducer({ ...label, ReservedCode1: 'hegui1;h=short' }, digest).status).toBe('malformed');
-    expect(checkProducer({ ...label, ReservedCode1: `hegui1;h=${'A'.repeat(43)};a=ed25519` }, digest).status).toBe('malformed');
+    expect(
+      checkProducer({ ...label, ReservedCode1: `hegui1;h=${'A'.repeat(43)};a=ed25519` }, digest).status,
+    ).toBe('malformed');
   });
 
   it('refuses keys it cannot sign with', () => {

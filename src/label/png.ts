@@ -121,7 +121,8 @@ export function readPng(bytes: Buffer, where = 'png'): ContainerInfo {
     const text = decodeText(chunk);
     if (!text) continue;
     if (text.keyword === XMP_KEYWORD) {
-      for (const json of findAigcInXmp(text.text)) sites.push({ location: `png:${chunk.type}:XMP TC260:AIGC`, json });
+      for (const json of findAigcInXmp(text.text))
+        sites.push({ location: `png:${chunk.type}:XMP TC260:AIGC`, json });
     } else if (text.keyword === 'AIGC') {
       sites.push({ location: `png:${chunk.type}:AIGC`, json: text.text });
     }

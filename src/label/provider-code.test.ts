@@ -43,20 +43,34 @@ describe('provider codes (TC260-PG-20252A)', () => {
   it('every single-character substitution inside the USCC is caught', () => {
     const code = REAL[1] as string;
     fc.assert(
-      fc.property(fc.integer({ min: 4, max: 21 }), fc.integer({ min: 1, max: ALPHABET.length - 1 }), (pos, shift) => {
-        const old = ALPHABET.indexOf(code[pos] as string);
-        const replaced = ALPHABET[(old + shift) % ALPHABET.length] as string;
-        return !parseProviderCode(code.slice(0, pos) + replaced + code.slice(pos + 1)).ok;
-      }),
+      fc.property(
+        fc.integer({ min: 4, max: 21 }),
+        fc.integer({ min: 1, max: ALPHABET.length - 1 }),
+        (pos, shift) => {
+          const old = ALPHABET.indexOf(code[pos] as string);
+          const replaced = ALPHABET[(old + shift) % ALPHABET.length] as string;
+          return !parseProviderCode(code.slice(0, pos) + replaced + code.slice(pos + 1)).ok;
+        },
+      ),
     );
   });
 
   it('roles: generation 1xxxx, propagation 2xxxx, 00000 fits either', () => {
     const uscc = '91110102MACQD9K640';
-    expect(parseProviderCode(makeProviderCode(uscc, '20001'))).toMatchObject({ ok: true, value: { role: 'propagation' } });
-    expect(parseProviderCode(makeProviderCode(uscc, '00000'))).toMatchObject({ ok: true, value: { role: 'unspecified' } });
-    expect(() => requireProviderCode(makeProviderCode(uscc, '20001'), 'generation', 'producer')).toThrow(/propagation service/);
-    expect(() => requireProviderCode(makeProviderCode(uscc, '10001'), 'propagation', 'propagator')).toThrow(/generation service/);
+    expect(parseProviderCode(makeProviderCode(uscc, '20001'))).toMatchObject({
+      ok: true,
+      value: { role: 'propagation' },
+    });
+    expect(parseProviderCode(makeProviderCode(uscc, '00000'))).toMatchObject({
+      ok: true,
+      value: { role: 'unspecified' },
+    });
+    expect(() => requireProviderCode(makeProviderCode(uscc, '20001'), 'generation', 'producer')).toThrow(
+      /propagation service/,
+    );
+    expect(() => requireProviderCode(makeProviderCode(uscc, '10001'), 'propagation', 'propagator')).toThrow(
+      /generation service/,
+    );
     expect(requireProviderCode(makeProviderCode(uscc, '00000'), 'propagation', 'p').uscc).toBe(uscc);
   });
 

@@ -254,7 +254,7 @@ export async function verifyImage(
   }
   const failures = [...report.failures];
   const required = report.visible?.requiredTextHeight ?? 0;
-  if (measured === 0 || plateShare < 0.3) {
+  if (measured === 0 || plateShare < 0.9 || measured > record.height) {
     failures.push({
       code: 'visible_missing',
       message: 'the recorded visible label is not in the image pixels',

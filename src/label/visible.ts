@@ -170,13 +170,14 @@ export async function stampImage(
 export interface StampMeasurement {
   /** Height in pixels of the bright text pixels inside the box (0 when none). */
   readonly textHeight: number;
-  /** Share of the box's pixels that are dark plate pixels. */
+  /** Share of dark (plate) pixels in the bands above and below the text, where only plate can be. */
   readonly plateShare: number;
 }
 
 /**
  * Measures hegui's stamp inside a recorded box: the bounding box of bright (text) pixels, and how
- * much of the box is dark (plate). Used by the verifier to confirm the stamp is really there.
+ * dark the plate bands above and below the text are. The verifier uses both to confirm the stamp
+ * is really in the pixels (a busy image region has bright pixels but no uniform dark bands).
  */
 export async function measureStamp(bytes: Uint8Array, box: VisibleRecord): Promise<StampMeasurement> {
   const { data, info } = await sharp(bytes)
@@ -185,24 +186,30 @@ export async function measureStamp(bytes: Uint8Array, box: VisibleRecord): Promi
     .greyscale()
     .raw()
     .toBuffer({ resolveWithObject: true });
+  const channels = info.channels;
+  const at = (row: number, col: number) => data[(row * info.width + col) * channels] ?? 0;
+  // Skip the plate's rounded corners, where the image itself shows through.
+  const inset = Math.min(Math.ceil(info.height * 0.2), Math.floor(info.width / 2));
+  const pad = Math.floor((box.height - box.textHeight) / 2);
   let top = -1;
   let bottom = -1;
   let dark = 0;
-  const channels = info.channels;
-  // Skip the plate's rounded corners, where the image itself shows through.
-  const inset = Math.min(Math.ceil(info.height * 0.2), Math.floor(info.width / 2));
+  let band = 0;
   for (let row = 0; row < info.height; row++) {
+    const inBand = (row >= 1 && row <= pad - 2) || (row >= info.height - pad + 1 && row < info.height - 1);
     let bright = false;
     for (let col = inset; col < info.width - inset; col++) {
-      const v = data[(row * info.width + col) * channels] ?? 0;
+      const v = at(row, col);
       if (v >= 200) bright = true;
-      else if (v <= 120) dark++;
+      if (inBand) {
+        band++;
+        if (v <= 120) dark++;
+      }
     }
     if (bright) {
       if (top < 0) top = row;
       bottom = row;
     }
   }
-  const scanned = Math.max(1, (info.width - 2 * inset) * info.height);
-  return { textHeight: top < 0 ? 0 : bottom - top + 1, plateShare: dark / scanned };
+  return { textHeight: top < 0 ? 0 : bottom - top + 1, plateShare: band === 0 ? 0 : dark / band };
 }

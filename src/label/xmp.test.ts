@@ -13,7 +13,9 @@ describe('XMP TC260:AIGC', () => {
   it('a new packet carries the JSON, escaped for XML, and reads back', () => {
     const packet = newXmpPacket(JSON1);
     expect(packet).toContain('xmlns:TC260="http://www.tc260.org.cn/ns/AIGC/1.0/"');
-    expect(packet).toContain('<TC260:AIGC>{"Label":"1","ContentProducer":"A&amp;B&lt;C&gt;","ProduceID":"x"}</TC260:AIGC>');
+    expect(packet).toContain(
+      '<TC260:AIGC>{"Label":"1","ContentProducer":"A&amp;B&lt;C&gt;","ProduceID":"x"}</TC260:AIGC>',
+    );
     expect(findAigcInXmp(packet)).toEqual([JSON1]);
   });
 
