@@ -116,7 +116,7 @@ describe('png chunks', () => {
       { location: 'png:tEXt:AIGC', json: JSON2 },
     ]);
     const broken = Buffer.from(withText);
-    broken[ihdrEnd + 12] ^= 1;
+    broken.writeUInt8((broken[ihdrEnd + 12] ?? 0) ^ 1, ihdrEnd + 12);
     expect(readImage(broken).problems[0]).toMatch(/bad CRC/);
   });
 
