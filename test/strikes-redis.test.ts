@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -158,6 +159,70 @@ describe('Redis strike ladder across instances', () => {
       await l.close();
     }
   });
+});
+
+describe('Redis and in-process ladders agree', () => {
+  const configs = [
+    DEFAULT_STRIKE_CONFIG,
+    parseStrikeConfig({
+      warnAt: 2,
+      windows: [
+        { within: '10m', count: 3, level: 'suspend', for: '30m' },
+        { within: '5m', count: 2, level: 'restrict', for: '20m' },
+        { within: '1h', count: 4, level: 'restrict', for: '2h' },
+      ],
+      consecutive: { count: 4, level: 'restrict', for: '1h', expireAfter: '15m' },
+    }),
+  ];
+  const op = fc.oneof(
+    fc.record({
+      kind: fc.constant('strike' as const),
+      user: fc.constantFrom('u1', 'u2'),
+      ref: fc.option(fc.string()),
+    }),
+    fc.record({ kind: fc.constant('clean' as const), user: fc.constantFrom('u1', 'u2') }),
+    fc.record({ kind: fc.constant('check' as const), user: fc.constantFrom('u1', 'u2') }),
+    fc.record({
+      kind: fc.constant('advance' as const),
+      ms: fc.constantFrom(1, 59_999, 60_000, 5 * 60_000, 15 * 60_000, 3_600_000, 86_400_000),
+    }),
+  );
+
+  it.each(configs.map((c, i) => [i, c] as const))(
+    'on random sequences of strikes, cleans, checks and waits (config %i)',
+    async (_i, config) => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+          const clock = new Clock();
+          const memory = createStrikeLadder(config, { now: clock.now });
+          const redis = createStrikeLadder(config, {
+            redisUrl: REDIS_URL,
+            keyPrefix: nextPrefix(),
+            now: clock.now,
+          });
+          try {
+            for (const o of ops) {
+              if (o.kind === 'advance') {
+                clock.advance(o.ms);
+              } else if (o.kind === 'strike') {
+                expect(await redis.strike('t', o.user, o.ref)).toEqual(
+                  await memory.strike('t', o.user, o.ref),
+                );
+              } else if (o.kind === 'clean') {
+                await Promise.all([memory.clean('t', o.user), redis.clean('t', o.user)]);
+              } else {
+                expect(await redis.check('t', o.user)).toEqual(await memory.check('t', o.user));
+              }
+            }
+            expect(redis.status().fallbacks).toBe(0);
+          } finally {
+            await Promise.all([memory.close(), redis.close()]);
+          }
+        }),
+        { numRuns: 60 },
+      );
+    },
+  );
 });
 
 describe('Redis strike ladder when Redis is down', () => {

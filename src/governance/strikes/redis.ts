@@ -185,7 +185,7 @@ export class RedisStrikeLadder implements StrikeLadder {
           c,
           x,
           String(now),
-          evidenceRef ?? '',
+          evidenceRef === null ? '-' : `+${evidenceRef}`,
           ...this.strikeArgs,
         );
         const standing = standingOf(this.config, sanctionOf(rank, until, reason), counts, Number(run));
@@ -339,10 +339,10 @@ function sanctionOf(rank: number, until: number, reason: string): Sanction | nul
   };
 }
 
-/** `sequence:ref` → ref (null if empty). */
+/** `sequence:+ref` → ref; `sequence:-` → null. */
 function evidenceOf(member: string): string | null {
-  const ref = member.slice(member.indexOf(':') + 1);
-  return ref === '' ? null : ref;
+  const tag = member.indexOf(':') + 1;
+  return member[tag] === '+' ? member.slice(tag + 1) : null;
 }
 
 function errorMessage(err: unknown): string {

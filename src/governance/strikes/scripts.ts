@@ -1,6 +1,6 @@
 /**
  * The Redis ladder's Lua scripts. Each user has three keys sharing one hash tag (one cluster slot):
- * `…:z` a sorted set of strikes (score = time in ms, member = `sequence:evidenceRef`, the zero-padded
+ * `…:z` a sorted set of strikes (score = time in ms, member = `sequence:-` without evidence or `sequence:+ref` with it, the zero-padded
  * sequence keeping strikes of the same millisecond in arrival order), `…:c` a hash `{n, at}` of the
  * consecutive run (HINCRBY / DEL), `…:x` a hash `{rank, until, reason}` of the sanction in force.
  * Expiry is decided against `now`; the TTLs (retention, run expiry, sanction length; none for
@@ -51,7 +51,7 @@ return { rank, untl, reason, run, counts }
 
 /**
  * STRIKE. KEYS: z, c, x.
- * ARGV: 1 now, 2 evidence reference ('' for none), 3 retention ms, 4 warnAt (0: off),
+ * ARGV: 1 now, 2 evidence tag (`-` none, `+ref`), 3 retention ms, 4 warnAt (0: off),
  *       5 consecutive count (0: off), 6 its rank, 7 its length ms, 8 its expiry ms, 9 its reason,
  *       10 number of windows, then per window (sorted shortest first): within, count, rank, length, reason.
  * Returns { stepRank, rank, until, reason, run, { counts… }, { evidence members… } }.
