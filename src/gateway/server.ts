@@ -46,6 +46,7 @@ export async function startGateway(
   const store = await openStore({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl ?? undefined,
+    schema: config.databaseSchema ?? undefined,
     secretKey: secret,
   });
   const metrics = new GatewayMetrics(options.defaultMetrics ?? true);
