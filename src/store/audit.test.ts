@@ -2,7 +2,8 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HeguiError } from '../engine/errors.js';
-import { chainHash, type AuditEventInput } from './audit.js';
+import fc from 'fast-check';
+import { canonicalJson, chainHash, rowJson, type AuditEventInput } from './audit.js';
 import { openStore, type Store } from './index.js';
 import { openTestStore, TEST_DIALECTS, type TestStore } from './testing.js';
 
@@ -209,6 +210,46 @@ describe.each(TEST_DIALECTS)('audit log on %s', (dialect) => {
     await t.store.close();
     await expect(t.store.audit.append(event(1))).rejects.toMatchObject({ code: 'audit_unavailable' });
     await expect(t.store.ping()).rejects.toMatchObject({ code: 'store_unavailable' });
+  });
+});
+
+describe('row serialisation', () => {
+  it('is the canonical JSON of the row: sorted keys, nulls kept, exact numbers', () => {
+    const text = fc.option(fc.string({ unit: 'grapheme' }), { nil: null });
+    const num = fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null });
+    const row = fc.record({
+      instance_id: fc.string(),
+      seq: fc.nat(),
+      time_ms: fc.nat(),
+      request_id: fc.string(),
+      tenant: text,
+      user_id: text,
+      route: fc.string(),
+      model: text,
+      status: fc.integer(),
+      error_code: text,
+      input_action: text,
+      input_categories: text,
+      output_action: text,
+      output_categories: text,
+      latency_ms: fc.double({ noNaN: true, noDefaultInfinity: true }),
+      upstream_ms: num,
+      moderation_ms: num,
+      prompt_tokens: fc.option(fc.nat(), { nil: null }),
+      completion_tokens: fc.option(fc.nat(), { nil: null }),
+      policy_version: text,
+      evidence_ref: text,
+      sanction: text,
+    });
+    fc.assert(
+      fc.property(row, (r) => {
+        expect(rowJson(r)).toBe(canonicalJson(r));
+        expect(JSON.parse(rowJson(r))).toEqual(JSON.parse(JSON.stringify(r)));
+      }),
+    );
+    expect(canonicalJson({ b: [1, { d: null, c: 'x' }], a: -0.5 })).toBe(
+      '{"a":-0.5,"b":[1,{"c":"x","d":null}]}',
+    );
   });
 });
 

@@ -127,8 +127,45 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+const ROW_KEYS: readonly (keyof RowBody)[] = (
+  [
+    'instance_id',
+    'seq',
+    'time_ms',
+    'request_id',
+    'tenant',
+    'user_id',
+    'route',
+    'model',
+    'status',
+    'error_code',
+    'input_action',
+    'input_categories',
+    'output_action',
+    'output_categories',
+    'latency_ms',
+    'upstream_ms',
+    'moderation_ms',
+    'prompt_tokens',
+    'completion_tokens',
+    'policy_version',
+    'evidence_ref',
+    'sanction',
+  ] as const
+).toSorted();
+const KEY_PREFIXES = ROW_KEYS.map((k, i) => `${i === 0 ? '{' : ','}${JSON.stringify(k)}:`);
+
+/** `canonicalJson(body)` for an audit row, without the generic walk (the row is flat, its keys fixed). */
+export function rowJson(body: RowBody): string {
+  let out = '';
+  for (let i = 0; i < ROW_KEYS.length; i++) {
+    out += KEY_PREFIXES[i] + JSON.stringify(body[ROW_KEYS[i] as keyof RowBody] ?? null);
+  }
+  return `${out}}`;
+}
+
 export function chainHash(prevHash: string, body: RowBody): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(body)).digest('hex');
+  return createHash('sha256').update(prevHash).update('\n').update(rowJson(body)).digest('hex');
 }
 
 function bodyOf(row: AuditEventsTable): RowBody {

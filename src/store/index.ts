@@ -20,7 +20,7 @@ import { SqlApiKeys, storeFailure, type ApiKeys } from './keys.js';
 import { migrate } from './migrations.js';
 import { SqlSanctionLog, type SanctionLog } from './sanctions.js';
 import type { StoreSchema } from './schema.js';
-import { loadOrCreateSecret, parseSecret } from './secret.js';
+import { loadOrCreateSecret, parseSecret, pseudonymize } from './secret.js';
 
 export type {
   AuditEvent,
@@ -68,6 +68,8 @@ export interface Store {
   readonly sanctions: SanctionLog;
   /** The typed database, for governance queries and tests. */
   readonly db: Kysely<StoreSchema>;
+  /** `pseudonymize(secretKey, tenant, user)` with this store's secret key. */
+  pseudonymize(tenant: string, user: string): string;
   /** Readiness: throws `store_unavailable` if the database cannot answer. */
   ping(): Promise<void>;
   /** Commits queued audit events, then closes the database. Idempotent. */
@@ -165,6 +167,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     throw err;
   }
 
+  const key = secretKey;
   const audit = new SqlAuditLog(db, dialect, instanceId, secretKey);
   let closing: Promise<void> | null = null;
   return {
@@ -177,6 +180,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     evidence: new SqlEvidenceVault(db, secretKey),
     sanctions: new SqlSanctionLog(db),
     db,
+    pseudonymize: (tenant, user) => pseudonymize(key, tenant, user),
     async ping() {
       if (closing) throw new HeguiError('store_unavailable', 'the store is closed');
       try {

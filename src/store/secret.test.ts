@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveStoreOptions } from './index.js';
+import { openStore, resolveStoreOptions } from './index.js';
 import { loadOrCreateSecret, pseudonymize } from './secret.js';
 
 describe('loadOrCreateSecret', () => {
@@ -39,6 +39,16 @@ describe('pseudonymize', () => {
     expect(pseudonymize(Buffer.alloc(32, 4), 'acme', 'alice')).not.toBe(p);
     expect(pseudonymize(secret, 'globex', 'alice')).not.toBe(p);
     expect(pseudonymize(secret, 'ab', 'c')).not.toBe(pseudonymize(secret, 'a', 'bc'));
+  });
+
+  it('is what an open store computes with its key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hegui-secret-'));
+    const store = await openStore({ dataDir: dir, secretKey: secret, instanceId: 'x' });
+    try {
+      expect(store.pseudonymize('acme', 'alice')).toBe(pseudonymize(secret, 'acme', 'alice'));
+    } finally {
+      await store.close();
+    }
   });
 });
 

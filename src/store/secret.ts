@@ -69,12 +69,19 @@ export function subkey(secret: Buffer, purpose: string): Buffer {
   return createHmac('sha256', secret).update(`hegui/v1/${purpose}`).digest();
 }
 
+const pseudonymKeys = new WeakMap<Buffer, Buffer>();
+
 /**
  * The stable pseudonym of an end user within a tenant: HMAC-SHA256 under a subkey of the secret,
  * over length-prefixed tenant and user so `("a","bc")` and `("ab","c")` differ. 64 hex digits.
  */
 export function pseudonymize(secret: Buffer, tenant: string, user: string): string {
-  const mac = createHmac('sha256', subkey(secret, 'pseudonym'));
+  let key = pseudonymKeys.get(secret);
+  if (!key) {
+    key = subkey(secret, 'pseudonym');
+    pseudonymKeys.set(secret, key);
+  }
+  const mac = createHmac('sha256', key);
   for (const part of [tenant, user]) {
     const bytes = Buffer.from(part, 'utf8');
     const length = Buffer.alloc(4);
