@@ -50,7 +50,7 @@ describe('buildAutomaton', () => {
     }
   });
 
-  it('uses binary search on wide nodes (root-level fan-out > 8 below the root)', () => {
+  it('uses hash tables on wide nodes (fan-out > 8 below the root)', () => {
     const patterns = Array.from({ length: 40 }, (_, i) => `x${String.fromCharCode(0x4e00 + i * 7)}`);
     const text = patterns.slice(10, 30).join('y');
     expect(runAutomaton(buildAutomaton(patterns), text)).toEqual(naive(patterns, text));

@@ -5,22 +5,32 @@
  * Layout (chosen for memory locality: a scan step touches one node record and one edge slice):
  * - `classOf[codeUnit]` maps a code unit to a dense class id (0 = appears in no pattern, which
  *   sends the scan straight back to the root without walking failure links);
+ * - nodes are numbered breadth-first (children of a node in class order), so the shallow nodes a
+ *   scan of real text sits in almost all the time are packed together at the front of the arrays;
  * - the root's transitions are a direct table `rootNext[class]`;
  * - `nodes` holds one 4-int record per node: [first edge, end of edges, failure link, emit], where
  *   emit = first node on the failure chain (itself included) that ends a pattern, or -1 — so
  *   reporting costs nothing when nothing ends;
- * - `edges` holds (class, target) pairs, sorted by class within a node (nodes mostly have one or two
- *   children, so a short linear scan wins; wide nodes are binary-searched);
+ * - `edges` holds (class, target) pairs, sorted by class within a node. A node with at most
+ *   WIDE_FROM - 1 children is looked up by a short linear scan of its edges;
+ * - a wider node (the hubs: mostly first characters of many terms) has an open-addressing hash table
+ *   of (class, target) slots in `wide`, at most half full, so a lookup — hit or miss — is about one
+ *   probe: its record holds the table's first slot and ~log2(size), a negative number, as edge end;
  * - `depth`, `liveDepth`, `out` and `dictLink` are only read when something ends or is pending.
  */
 
 export interface AutomatonArrays {
   readonly classOf: Uint16Array;
   readonly rootNext: Int32Array;
-  /** NODE_STRIDE ints per node: edge start, edge end, failure link, emit. */
+  /**
+   * NODE_STRIDE ints per node: edge start, edge end (for a wide node: first slot of its table in
+   * `wide`, ~log2 of the table size), failure link, emit.
+   */
   readonly nodes: Int32Array;
-  /** 2 ints per edge: class, target node. */
+  /** 2 ints per edge: class, target node (every node's children, wide nodes included). */
   readonly edges: Int32Array;
+  /** Hash tables of the wide nodes' children: 2 ints per slot, class (0 when free), target. */
+  readonly wide: Int32Array;
   readonly depth: Int32Array;
   /**
    * Depth of the deepest node on this node's failure chain (itself included) that still has children:
@@ -41,7 +51,10 @@ export const EDGE_LO = 0;
 export const EDGE_HI = 1;
 export const FAIL = 2;
 export const EMIT = 3;
-const LINEAR_SEARCH_LIMIT = 8;
+/** Nodes (other than the root) with at least this many children go to the double array. */
+export const WIDE_FROM = 5;
+/** Multiplier of the wide nodes' hash (Fibonacci hashing: the top bits of class × 2^32/φ). */
+export const HASH = -1640531535; // 0x9e3779b1 as int32
 
 /** Builds the automaton for distinct, non-empty patterns; pattern id = index in the array. */
 export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
@@ -85,26 +98,46 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
 
   const nodeCount = parent.length;
   const rootNext = new Int32Array(classCount + 1);
-  // Children lists in CSR form, sorted by class within each node.
-  const edgeStart = new Int32Array(nodeCount + 1);
-  for (let v = 1; v < nodeCount; v++) edgeStart[parent[v]! + 1]!++;
-  for (let v = 0; v < nodeCount; v++) edgeStart[v + 1]! += edgeStart[v]!;
+  // Children lists in CSR form (trie ids), sorted by class within each node.
+  const trieStart = new Int32Array(nodeCount + 1);
+  for (let v = 1; v < nodeCount; v++) trieStart[parent[v]! + 1]!++;
+  for (let v = 0; v < nodeCount; v++) trieStart[v + 1]! += trieStart[v]!;
   const edgeCount = nodeCount - 1;
-  const edgeClass = new Uint16Array(edgeCount);
-  const edgeTarget = new Int32Array(edgeCount);
-  const fill = edgeStart.slice(0, nodeCount);
+  const trieClass = new Uint16Array(edgeCount);
+  const trieTarget = new Int32Array(edgeCount);
+  const fill = trieStart.slice(0, nodeCount);
   for (let v = 1; v < nodeCount; v++) {
-    const u = parent[v]!;
-    const at = fill[u]!++;
-    edgeClass[at] = label[v]!;
-    edgeTarget[at] = v;
-    if (u === 0) rootNext[label[v]!] = v;
+    const at = fill[parent[v]!]!++;
+    trieClass[at] = label[v]!;
+    trieTarget[at] = v;
   }
-  sortEdgeSegments(edgeStart, edgeClass, edgeTarget, nodeCount);
+  sortEdgeSegments(trieStart, trieClass, trieTarget, nodeCount);
 
-  const out = Int32Array.from(terminal);
+  // Breadth-first numbering: order[new id] = trie id. Children of a node get consecutive ids in
+  // class order, so in the renumbered CSR edge e leads to node e + 1.
+  const order = new Int32Array(nodeCount);
+  let tail = 1;
+  for (let head = 0; head < tail; head++) {
+    const u = order[head]!;
+    for (let e = trieStart[u]!; e < trieStart[u + 1]!; e++) order[tail++] = trieTarget[e]!;
+  }
+  const edgeStart = new Int32Array(nodeCount + 1);
+  const edgeClass = new Uint16Array(edgeCount);
+  const out = new Int32Array(nodeCount);
+  const depth = new Int32Array(nodeCount);
+  for (let u = 0; u < nodeCount; u++) {
+    const old = order[u]!;
+    const lo = trieStart[old]!;
+    const degree = trieStart[old + 1]! - lo;
+    const at = edgeStart[u]!;
+    edgeStart[u + 1] = at + degree;
+    edgeClass.set(trieClass.subarray(lo, lo + degree), at);
+    out[u] = terminal[old]!;
+    depth[u] = nodeDepth[old]!;
+  }
+  for (let e = edgeStart[0]!; e < edgeStart[1]!; e++) rootNext[edgeClass[e]!] = e + 1;
+
   const dictLink = new Int32Array(nodeCount).fill(-1);
-  const depth = Int32Array.from(nodeDepth);
   const liveDepth = new Int32Array(nodeCount);
   const nodes = new Int32Array(nodeCount * NODE_STRIDE);
   const edges = new Int32Array(edgeCount * 2);
@@ -115,13 +148,15 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
   }
   for (let e = 0; e < edgeCount; e++) {
     edges[2 * e] = edgeClass[e]!;
-    edges[2 * e + 1] = edgeTarget[e]!;
+    edges[2 * e + 1] = e + 1;
   }
+  const wide = buildWide(nodes, edgeStart, edgeClass, nodeCount);
   const arrays: AutomatonArrays = {
     classOf,
     rootNext,
     nodes,
     edges,
+    wide,
     depth,
     liveDepth,
     out,
@@ -130,20 +165,17 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
   };
   const fail = (u: number) => nodes[u * NODE_STRIDE + FAIL]!;
 
-  // Breadth-first failure links.
-  const queue = new Int32Array(nodeCount);
-  let head = 0;
-  let tail = 0;
-  for (let e = edgeStart[0]!; e < edgeStart[1]!; e++) queue[tail++] = edgeTarget[e]!;
-  while (head < tail) {
-    const u = queue[head++]!;
+  // Failure links in breadth-first order, which is id order: a node's failure target (shallower) and
+  // its parent are done before it. Children of the root fail to the root (0).
+  for (let u = 0; u < nodeCount; u++) {
     const f = fail(u);
-    dictLink[u] = out[f] !== -1 ? f : dictLink[f]!;
-    nodes[u * NODE_STRIDE + EMIT] = out[u] !== -1 ? u : dictLink[u]!;
-    // BFS order: the failure target (shallower) is already done.
-    liveDepth[u] = edgeStart[u + 1]! > edgeStart[u]! ? depth[u]! : liveDepth[f]!;
+    if (u !== 0) {
+      dictLink[u] = out[f] !== -1 ? f : dictLink[f]!;
+      nodes[u * NODE_STRIDE + EMIT] = out[u] !== -1 ? u : dictLink[u]!;
+      liveDepth[u] = edgeStart[u + 1]! > edgeStart[u]! ? depth[u]! : liveDepth[f]!;
+    }
+    if (u === 0) continue;
     for (let e = edgeStart[u]!; e < edgeStart[u + 1]!; e++) {
-      const v = edgeTarget[e]!;
       const c = edgeClass[e]!;
       let g = f;
       let target = transition(arrays, g, c);
@@ -151,8 +183,7 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
         g = fail(g);
         target = transition(arrays, g, c);
       }
-      nodes[v * NODE_STRIDE + FAIL] = target;
-      queue[tail++] = v;
+      nodes[(e + 1) * NODE_STRIDE + FAIL] = target;
     }
   }
   return arrays;
@@ -163,20 +194,62 @@ export function transition(a: AutomatonArrays, node: number, c: number): number 
   if (node === 0) return a.rootNext[c]!;
   const { nodes, edges } = a;
   let lo = nodes[node * NODE_STRIDE + EDGE_LO]!;
-  let hi = nodes[node * NODE_STRIDE + EDGE_HI]!;
-  if (hi - lo <= LINEAR_SEARCH_LIMIT) {
-    for (; lo < hi; lo++) if (edges[2 * lo] === c) return edges[2 * lo + 1]!;
-    return -1;
+  const hi = nodes[node * NODE_STRIDE + EDGE_HI]!;
+  if (hi < 0) {
+    const bits = ~hi;
+    const mask = (1 << bits) - 1;
+    for (let h = Math.imul(c, HASH) >>> (32 - bits); ; h = (h + 1) & mask) {
+      const k = a.wide[2 * (lo + h)]!;
+      if (k === c) return a.wide[2 * (lo + h) + 1]!;
+      if (k === 0) return -1;
+    }
   }
-  hi--;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const m = edges[2 * mid]!;
-    if (m === c) return edges[2 * mid + 1]!;
-    if (m < c) lo = mid + 1;
-    else hi = mid - 1;
-  }
+  for (; lo < hi; lo++) if (edges[2 * lo] === c) return edges[2 * lo + 1]!;
   return -1;
+}
+
+/**
+ * Gives every wide node an open-addressing hash table of its children in `wide`: a power-of-two
+ * number of (class, target) slots, at most half full, class 0 marking a free slot; the slot of class c
+ * is HASH(c) >>> (32 - bits), then the next ones (linear probing). Stores the table's first slot as the
+ * node's edge start and ~bits as its edge end.
+ */
+function buildWide(
+  nodes: Int32Array,
+  edgeStart: Int32Array,
+  edgeClass: Uint16Array,
+  nodeCount: number,
+): Int32Array {
+  let slots = 0;
+  for (let u = 1; u < nodeCount; u++) {
+    const degree = edgeStart[u + 1]! - edgeStart[u]!;
+    if (degree >= WIDE_FROM) slots += 1 << tableBits(degree);
+  }
+  const wide = new Int32Array(2 * slots);
+  let at = 0;
+  for (let u = 1; u < nodeCount; u++) {
+    const lo = edgeStart[u]!;
+    const hi = edgeStart[u + 1]!;
+    if (hi - lo < WIDE_FROM) continue;
+    const bits = tableBits(hi - lo);
+    const mask = (1 << bits) - 1;
+    for (let e = lo; e < hi; e++) {
+      const c = edgeClass[e]!;
+      let h = Math.imul(c, HASH) >>> (32 - bits);
+      while (wide[2 * (at + h)] !== 0) h = (h + 1) & mask;
+      wide[2 * (at + h)] = c;
+      wide[2 * (at + h) + 1] = e + 1;
+    }
+    nodes[u * NODE_STRIDE + EDGE_LO] = at;
+    nodes[u * NODE_STRIDE + EDGE_HI] = ~bits;
+    at += 1 << bits;
+  }
+  return wide;
+}
+
+/** log2 of the table size for a wide node: at least twice its children. */
+function tableBits(degree: number): number {
+  return 32 - Math.clz32(2 * degree - 1);
 }
 
 /** Failure link of a node. */

@@ -13,7 +13,7 @@ import { ColumnEntryTable } from './entries.js';
 import type { KeywordAction } from './types.js';
 
 const MAGIC = 0x574b4748; // "HGKW" little-endian
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 const ACTIONS: readonly (KeywordAction | undefined)[] = [undefined, 'block', 'review', 'hard'];
 
 type ArrayKind = 'u8' | 'u16' | 'i32';
@@ -41,6 +41,7 @@ const AUTOMATON_KEYS = [
   'rootNext',
   'nodes',
   'edges',
+  'wide',
   'depth',
   'liveDepth',
   'out',
@@ -194,6 +195,7 @@ export function deserializeMatcher(bytes: Uint8Array, sourceName = 'library.bin'
     a.classOf.length !== 65536 ||
     a.nodes.length !== nodes * NODE_STRIDE ||
     a.edges.length !== (nodes - 1) * 2 ||
+    a.wide.length % 2 !== 0 ||
     a.patternLength.length !== patternFlags.length
   ) {
     fail('inconsistent automaton tables');

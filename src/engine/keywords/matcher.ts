@@ -260,6 +260,7 @@ export class KeywordMatcher {
       a.rootNext,
       a.nodes,
       a.edges,
+      a.wide,
       a.depth,
       a.out,
       a.dictLink,

@@ -10,7 +10,7 @@
  * Until then it is pending, and `safeOffset` keeps the text from its start back.
  */
 import type { NormalizedChunk, NormalizerStream } from '../normalize/types.js';
-import { EDGE_HI, EDGE_LO, EMIT, FAIL, NODE_STRIDE, type AutomatonArrays } from './automaton.js';
+import { EDGE_HI, EDGE_LO, EMIT, FAIL, HASH, NODE_STRIDE, type AutomatonArrays } from './automaton.js';
 import type { KeywordHit } from './types.js';
 
 /** Per-pattern flags. */
@@ -103,7 +103,7 @@ export class KeywordStreamScanner {
 
   private consume(chunk: NormalizedChunk, hits: KeywordHit[]): void {
     const a = this.t.automaton;
-    const { classOf, rootNext, nodes, edges } = a;
+    const { classOf, rootNext, nodes, edges, wide } = a;
     const { codes, length } = chunk;
     // Local copies: imported bindings can compile to getter calls under some loaders (tsx, vitest).
     const stride = NODE_STRIDE;
@@ -111,6 +111,7 @@ export class KeywordStreamScanner {
     const edgeHi = EDGE_HI;
     const failAt = FAIL;
     const emitAt = EMIT;
+    const hash = HASH;
     // Units of this chunk are read from the chunk itself; only the tail is copied into the ring
     // afterwards, so the hot loop writes nothing per unit.
     this.chunk = chunk;
@@ -130,27 +131,27 @@ export class KeywordStreamScanner {
             break;
           }
           const record = s * stride;
-          let lo = nodes[record + edgeLo]!;
           const hi = nodes[record + edgeHi]!;
           let next = -1;
-          if (hi - lo <= 8) {
-            for (; lo < hi; lo++) {
+          if (hi < 0) {
+            // Wide node: its hash table, about one probe.
+            const start = nodes[record + edgeLo]!;
+            const bits = ~hi;
+            const mask = (1 << bits) - 1;
+            for (let h = Math.imul(c, hash) >>> (32 - bits); ; h = (h + 1) & mask) {
+              const k = wide[2 * (start + h)]!;
+              if (k === c) {
+                next = wide[2 * (start + h) + 1]!;
+                break;
+              }
+              if (k === 0) break;
+            }
+          } else {
+            for (let lo = nodes[record + edgeLo]!; lo < hi; lo++) {
               if (edges[2 * lo] === c) {
                 next = edges[2 * lo + 1]!;
                 break;
               }
-            }
-          } else {
-            let h = hi - 1;
-            while (lo <= h) {
-              const mid = (lo + h) >>> 1;
-              const m = edges[2 * mid]!;
-              if (m === c) {
-                next = edges[2 * mid + 1]!;
-                break;
-              }
-              if (m < c) lo = mid + 1;
-              else h = mid - 1;
             }
           }
           if (next !== -1) {
@@ -288,7 +289,7 @@ export class WholeTextScanner {
   /** All hits of the units, sorted by start, end, pattern. */
   scan(units: WholeUnits): KeywordHit[] {
     const a = this.t.automaton;
-    const { classOf, rootNext, nodes, edges, out, dictLink, patternLength } = a;
+    const { classOf, rootNext, nodes, edges, wide, out, dictLink, patternLength } = a;
     const flags = this.t.patternFlags;
     const { codes, length } = units;
     const stride = NODE_STRIDE;
@@ -296,6 +297,7 @@ export class WholeTextScanner {
     const edgeHi = EDGE_HI;
     const failAt = FAIL;
     const emitAt = EMIT;
+    const hash = HASH;
     const keywordOnly = PATTERN_KEYWORD;
     let candNs = this.candNs;
     let candNe = this.candNe;
@@ -316,27 +318,27 @@ export class WholeTextScanner {
           break;
         }
         const record = s * stride;
-        let lo = nodes[record + edgeLo]!;
         const hi = nodes[record + edgeHi]!;
         let next = -1;
-        if (hi - lo <= 8) {
-          for (; lo < hi; lo++) {
+        if (hi < 0) {
+          // Wide node: its hash table, about one probe.
+          const start = nodes[record + edgeLo]!;
+          const bits = ~hi;
+          const mask = (1 << bits) - 1;
+          for (let h = Math.imul(c, hash) >>> (32 - bits); ; h = (h + 1) & mask) {
+            const k = wide[2 * (start + h)]!;
+            if (k === c) {
+              next = wide[2 * (start + h) + 1]!;
+              break;
+            }
+            if (k === 0) break;
+          }
+        } else {
+          for (let lo = nodes[record + edgeLo]!; lo < hi; lo++) {
             if (edges[2 * lo] === c) {
               next = edges[2 * lo + 1]!;
               break;
             }
-          }
-        } else {
-          let h = hi - 1;
-          while (lo <= h) {
-            const mid = (lo + h) >>> 1;
-            const m = edges[2 * mid]!;
-            if (m === c) {
-              next = edges[2 * mid + 1]!;
-              break;
-            }
-            if (m < c) lo = mid + 1;
-            else h = mid - 1;
           }
         }
         if (next !== -1) {
