@@ -134,6 +134,29 @@ describe('Redis strike ladder across instances', () => {
     }
   });
 
+  it('loses no strike when instance clocks disagree', async () => {
+    const prefix = nextPrefix();
+    const config = parseStrikeConfig({
+      consecutive: false,
+      windows: [{ within: '1h', count: 100, level: 'restrict', for: '1h' }],
+    });
+    const ahead = new Clock(1_800_000_005_000);
+    const behind = new Clock(1_800_000_000_000);
+    const a = createStrikeLadder(config, { redisUrl: REDIS_URL, keyPrefix: prefix, now: ahead.now });
+    const b = createStrikeLadder(config, { redisUrl: REDIS_URL, keyPrefix: prefix, now: behind.now });
+    try {
+      for (let i = 0; i < 6; i++) {
+        await (i % 2 === 0 ? a : b).strike('t', 'u', null);
+        ahead.advance(1000);
+        behind.advance(1000);
+      }
+      expect(await admin.zcard(`${prefix}{tt:u}:z`)).toBe(6);
+      expect((await a.check('t', 'u')).strikes['1h']).toBe(6);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('expires sanctions in real time, and keys carry TTLs', async () => {
     const prefix = nextPrefix();
     const config = parseStrikeConfig({
@@ -146,7 +169,7 @@ describe('Redis strike ladder across instances', () => {
       const r = await l.strike('t', 'u', 'b');
       expect(r.standing.level).toBe('restrict');
       const keys = (await keysUnder(prefix)).sort();
-      expect(keys).toHaveLength(2); // strikes and sanction; no run key with the consecutive rule off
+      expect(keys.map((k) => k.slice(-2))).toEqual([':n', ':x', ':z']); // no run key: the consecutive rule is off
       for (const key of keys) {
         const ttl = await admin.pttl(key);
         expect(ttl).toBeGreaterThan(0);

@@ -18,7 +18,7 @@
 import { Redis } from 'ioredis';
 import { HeguiError } from '../../engine/errors.js';
 import { type StrikeConfig, retentionMs } from './config.js';
-import { type Sanction, standingOf } from './decide.js';
+import { type Sanction, consecutiveReason, standingOf, windowReason } from './decide.js';
 import { userId } from './keys.js';
 import { MemoryStrikeLadder, manualStep } from './memory.js';
 import { CHECK_LUA, STRIKE_LUA, TERMINATE_LUA } from './scripts.js';
@@ -61,7 +61,7 @@ type StrikeReply = [number, number, number, string, number, number[], string[]];
 
 interface ScriptedRedis extends Redis {
   heguiStrikeCheck(z: string, c: string, x: string, ...argv: (string | number)[]): Promise<Reply>;
-  heguiStrike(z: string, c: string, x: string, ...argv: (string | number)[]): Promise<StrikeReply>;
+  heguiStrike(z: string, c: string, x: string, n: string, ...argv: (string | number)[]): Promise<StrikeReply>;
   heguiStrikeTerminate(x: string, reason: string): Promise<number>;
 }
 
@@ -107,7 +107,7 @@ export class RedisStrikeLadder implements StrikeLadder {
       lazyConnect: false,
     });
     client.defineCommand('heguiStrikeCheck', { lua: CHECK_LUA, numberOfKeys: 3, readOnly: true });
-    client.defineCommand('heguiStrike', { lua: STRIKE_LUA, numberOfKeys: 3 });
+    client.defineCommand('heguiStrike', { lua: STRIKE_LUA, numberOfKeys: 4 });
     client.defineCommand('heguiStrikeTerminate', { lua: TERMINATE_LUA, numberOfKeys: 1 });
     this.client = client as ScriptedRedis;
     client.on('error', (err: unknown) => this.markDegraded(err));
@@ -135,14 +135,14 @@ export class RedisStrikeLadder implements StrikeLadder {
       String(c ? levelRank(c.level) : 0),
       String(c ? c.for : 0),
       String(c ? c.expireAfter : 0),
-      c ? `${c.count} consecutive blocked input${c.count === 1 ? '' : 's'}` : '',
+      c ? consecutiveReason(c.count) : '',
       String(config.windows.length),
       ...config.windows.flatMap((w) => [
         String(w.within),
         String(w.count),
         String(levelRank(w.level)),
         String(w.for),
-        `${w.count} blocked input${w.count === 1 ? '' : 's'} within ${w.name}`,
+        windowReason(w.count, w.name),
       ]),
     ];
   }
@@ -179,11 +179,12 @@ export class RedisStrikeLadder implements StrikeLadder {
       'strike',
       async () => {
         const now = this.now();
-        const [z, c, x] = this.keys(id);
+        const [z, c, x, n] = this.keys(id);
         const [stepRank, rank, until, reason, run, counts, members] = await this.client.heguiStrike(
           z,
           c,
           x,
+          n,
           String(now),
           evidenceRef === null ? '-' : `+${evidenceRef}`,
           ...this.strikeArgs,
@@ -262,10 +263,10 @@ export class RedisStrikeLadder implements StrikeLadder {
     this.client.disconnect();
   }
 
-  /** The user's three keys, sharing one hash tag. */
-  private keys(id: string): [string, string, string] {
+  /** The user's keys (strikes, run, sanction, sequence), sharing one hash tag. */
+  private keys(id: string): [string, string, string, string] {
     const base = `${this.prefix}{${id}}`;
-    return [`${base}:z`, `${base}:c`, `${base}:x`];
+    return [`${base}:z`, `${base}:c`, `${base}:x`, `${base}:n`];
   }
 
   private async run<T>(

@@ -1,8 +1,9 @@
 /**
- * The Redis ladder's Lua scripts. Each user has three keys sharing one hash tag (one cluster slot):
- * `…:z` a sorted set of strikes (score = time in ms, member = `sequence:-` without evidence or `sequence:+ref` with it, the zero-padded
- * sequence keeping strikes of the same millisecond in arrival order), `…:c` a hash `{n, at}` of the
- * consecutive run (HINCRBY / DEL), `…:x` a hash `{rank, until, reason}` of the sanction in force.
+ * The Redis ladder's Lua scripts. Each user has four keys sharing one hash tag (one cluster slot):
+ * `…:z` a sorted set of strikes (score = time in ms, member = `sequence:-` without evidence or
+ * `sequence:+ref` with it; the zero-padded sequence, from INCR on `…:n`, makes every member unique and
+ * keeps strikes of the same millisecond in arrival order), `…:c` a hash `{n, at}` of the
+ * consecutive run (HSET / DEL), `…:x` a hash `{rank, until, reason}` of the sanction in force.
  * Expiry is decided against `now`; the TTLs (retention, run expiry, sanction length; none for
  * terminate) only reclaim memory.
  *
@@ -50,7 +51,7 @@ return { rank, untl, reason, run, counts }
 `;
 
 /**
- * STRIKE. KEYS: z, c, x.
+ * STRIKE. KEYS: z, c, x, n.
  * ARGV: 1 now, 2 evidence tag (`-` none, `+ref`), 3 retention ms, 4 warnAt (0: off),
  *       5 consecutive count (0: off), 6 its rank, 7 its length ms, 8 its expiry ms, 9 its reason,
  *       10 number of windows, then per window (sorted shortest first): within, count, rank, length, reason.
@@ -62,9 +63,8 @@ local retention = tonumber(ARGV[3])
 local warnAt = tonumber(ARGV[4])
 local cCount = tonumber(ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', num(now - retention))
-local seq = 1
-local last = redis.call('ZRANGE', KEYS[1], -1, -1)
-if last[1] then seq = (tonumber(string.match(last[1], '^(%d+):')) or 0) + 1 end
+local seq = redis.call('INCR', KEYS[4])
+redis.call('PEXPIRE', KEYS[4], retention)
 redis.call('ZADD', KEYS[1], ARGV[1], string.format('%015.0f', seq) .. ':' .. ARGV[2])
 redis.call('PEXPIRE', KEYS[1], retention)
 local run = 0
