@@ -137,8 +137,8 @@ export class Classifier {
 }
 
 /** Normalised code units a window covers, and how far windows advance (they overlap by half). */
-export const WINDOW = 512;
-export const WINDOW_STEP = 256;
+export const WINDOW = 128;
+export const WINDOW_STEP = 64;
 /** Texts longer than this are normalised into fresh buffers, so the reused ones stay small. */
 const LARGE_TEXT = 1 << 16;
 
