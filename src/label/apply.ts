@@ -4,7 +4,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { HeguiError } from '../engine/errors.js';
-import type { ImageFormat } from './container-types.js';
+import { sameBytes, type ImageFormat } from './container-types.js';
 import { detectImageFormat, readImage, writeImageLabel } from './container.js';
 import { loadSigningKey, sealProducer, type SigningKey, type VisibleRecord } from './integrity.js';
 import { emptyLabel, labelToJson, newContentId, type AigcLabel } from './model.js';
@@ -18,7 +18,7 @@ import {
   writeMarkdownLabel,
   type TextLabelOptions,
 } from './text.js';
-import { verifyImageMetadata, verifyMarkdown, type VerifyReport } from './verify.js';
+import { verifyContainer, verifyMarkdown, type VerifyReport } from './verify.js';
 import { stampImage, type VisibleLabelOptions } from './visible.js';
 
 export type KeyInput = string | Buffer | KeyObject | SigningKey;
@@ -112,10 +112,15 @@ function finishImage(
   const key = toSigningKey(options.signKey);
   const info = readImage(bytes, where);
   refuseLabelled(info.sites.length, where);
-  const label = producerLabel(options, info.digest(), visible, key);
+  const digest = info.digest();
+  const label = producerLabel(options, digest, visible, key);
   const json = labelToJson(label);
   const out = writeImageLabel(bytes, json, where);
-  const report = verifyImageMetadata(out, { ...(key ? { trustedKeys: [key.keyId] } : {}) }, where);
+  // Read back: parse the written file, find exactly this label, verify it. The digest is reused
+  // only after a byte comparison shows the covered content is unchanged (cheaper than re-hashing).
+  const back = readImage(out, where);
+  const backDigest = sameBytes(back.ranges(), info.ranges()) ? digest : back.digest();
+  const report = verifyContainer(back, { ...(key ? { trustedKeys: [key.keyId] } : {}) }, backDigest);
   requireReadBack(report, json, where);
   return { bytes: out, format, label, json, ...(visible ? { visible } : {}), report };
 }

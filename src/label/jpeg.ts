@@ -10,9 +10,8 @@
  * Content digest: SHA-256 over SOI, every segment before SOS except APP1 (EXIF, XMP), APP13
  * (IPTC) and COM, and the tail from SOS to the end of the file.
  */
-import { createHash } from 'node:crypto';
 import { HeguiError } from '../engine/errors.js';
-import type { ContainerInfo, LabelSite } from './container-types.js';
+import { digestOf, type ContainerInfo, type LabelSite } from './container-types.js';
 import { findAigcInXmp, newXmpPacket, upsertAigc } from './xmp.js';
 
 const XMP_ID = Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1');
@@ -102,15 +101,24 @@ export function readJpeg(bytes: Buffer, where = 'jpeg'): ContainerInfo {
   }
   const size = frameSize(parsed.segments);
   const problems = size.width === 0 ? ['no frame header (SOF) before the image data'] : [];
-  return { format: 'jpeg', ...size, sites, problems, digest: () => jpegDigest(bytes, parsed) };
+  return {
+    format: 'jpeg',
+    ...size,
+    sites,
+    problems,
+    ranges: () => jpegRanges(bytes, parsed),
+    digest: () => digestOf(jpegRanges(bytes, parsed)),
+  };
 }
 
-function jpegDigest(bytes: Buffer, parsed: ParsedJpeg): Buffer {
-  const hash = createHash('sha256').update(bytes.subarray(0, 2));
+/** The byte ranges the content digest covers. */
+function jpegRanges(bytes: Buffer, parsed: ParsedJpeg): Buffer[] {
+  const ranges = [bytes.subarray(0, 2)];
   for (const s of parsed.segments) {
-    if (!EXCLUDED_FROM_DIGEST.has(s.marker)) hash.update(bytes.subarray(s.start, s.end));
+    if (!EXCLUDED_FROM_DIGEST.has(s.marker)) ranges.push(bytes.subarray(s.start, s.end));
   }
-  return hash.update(bytes.subarray(parsed.tail)).digest();
+  ranges.push(bytes.subarray(parsed.tail));
+  return ranges;
 }
 
 function app1Xmp(packet: string, where: string): Buffer {
@@ -142,4 +150,28 @@ export function writeJpegLabel(bytes: Buffer, json: string, where = 'jpeg'): Buf
   const before = parsed.segments.find((s) => s.marker !== 0xe0 && s.marker !== 0xe1);
   const at = before?.start ?? parsed.tail;
   return Buffer.concat([bytes.subarray(0, at), app1Xmp(newXmpPacket(json), where), bytes.subarray(at)]);
+}
+
+/** APP1 (EXIF, XMP), APP13 (IPTC) and COM: descriptive metadata, carried over a re-encode. */
+const CARRIED_MARKERS: ReadonlySet<number> = new Set([0xe1, 0xed, 0xfe]);
+
+/**
+ * `to` (a re-encode of `from`) with `from`'s EXIF, XMP, IPTC and comment segments in place of
+ * its own, inserted after its leading APP0 (JFIF) segment.
+ */
+export function carryJpegMetadata(from: Buffer, to: Buffer): Buffer {
+  const carried = parseJpeg(from).segments.filter((s) => CARRIED_MARKERS.has(s.marker));
+  const target = parseJpeg(to);
+  const parts: Buffer[] = [to.subarray(0, 2)];
+  let inserted = false;
+  for (const segment of target.segments) {
+    if (!inserted && segment.marker !== 0xe0) {
+      for (const c of carried) parts.push(from.subarray(c.start, c.end));
+      inserted = true;
+    }
+    if (!CARRIED_MARKERS.has(segment.marker)) parts.push(to.subarray(segment.start, segment.end));
+  }
+  if (!inserted) for (const c of carried) parts.push(from.subarray(c.start, c.end));
+  parts.push(to.subarray(target.tail));
+  return Buffer.concat(parts);
 }

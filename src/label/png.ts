@@ -11,10 +11,9 @@
  * labeling may touch (`tEXt`, `zTXt`, `iTXt`, `eXIf`, `tIME`), i.e. over the image data, its
  * header, palette, colour information and the rest.
  */
-import { createHash } from 'node:crypto';
 import { crc32, inflateSync } from 'node:zlib';
 import { HeguiError } from '../engine/errors.js';
-import type { ContainerInfo, LabelSite } from './container-types.js';
+import { digestOf, type ContainerInfo, type LabelSite } from './container-types.js';
 import { findAigcInXmp, newXmpPacket, upsertAigc } from './xmp.js';
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -133,25 +132,27 @@ export function readPng(bytes: Buffer, where = 'png'): ContainerInfo {
     height: ihdr.readUInt32BE(4),
     sites,
     problems,
-    digest: () => pngDigest(bytes, chunks),
+    ranges: () => pngRanges(bytes, chunks),
+    digest: () => digestOf(pngRanges(bytes, chunks)),
   };
 }
 
-function pngDigest(bytes: Buffer, chunks: readonly PngChunk[]): Buffer {
-  const hash = createHash('sha256').update(PNG_SIGNATURE);
+/** The byte ranges the content digest covers: the signature and runs of non-metadata chunks. */
+function pngRanges(bytes: Buffer, chunks: readonly PngChunk[]): Buffer[] {
+  const ranges: Buffer[] = [bytes.subarray(0, 8)];
   let runStart = -1;
   let runEnd = -1;
   for (const chunk of chunks) {
     if (METADATA_CHUNKS.has(chunk.type)) continue;
     if (chunk.start === runEnd) runEnd = chunk.end;
     else {
-      if (runStart >= 0) hash.update(bytes.subarray(runStart, runEnd));
+      if (runStart >= 0) ranges.push(bytes.subarray(runStart, runEnd));
       runStart = chunk.start;
       runEnd = chunk.end;
     }
   }
-  if (runStart >= 0) hash.update(bytes.subarray(runStart, runEnd));
-  return hash.digest();
+  if (runStart >= 0) ranges.push(bytes.subarray(runStart, runEnd));
+  return ranges;
 }
 
 /**
@@ -197,4 +198,23 @@ export function writePngLabel(bytes: Buffer, json: string, where = 'png'): Buffe
     iTXt(XMP_KEYWORD, newXmpPacket(json)),
     bytes.subarray(ihdrEnd),
   ]);
+}
+
+/** Chunks carried from the input when a re-encoded image replaces it (descriptive metadata only). */
+const CARRIED_CHUNKS: ReadonlySet<string> = new Set(['tEXt', 'zTXt', 'iTXt', 'eXIf', 'pHYs', 'tIME']);
+
+/**
+ * `to` (a re-encode of `from` with the same pixel layout) with `from`'s descriptive metadata
+ * chunks in place of its own, inserted after `IHDR`.
+ */
+export function carryPngMetadata(from: Buffer, to: Buffer): Buffer {
+  const carried = parsePngChunks(from).filter((c) => CARRIED_CHUNKS.has(c.type));
+  const target = parsePngChunks(to);
+  const parts: Buffer[] = [to.subarray(0, 8)];
+  for (const chunk of target) {
+    if (CARRIED_CHUNKS.has(chunk.type)) continue;
+    parts.push(to.subarray(chunk.start, chunk.end));
+    if (chunk.type === 'IHDR') for (const c of carried) parts.push(from.subarray(c.start, c.end));
+  }
+  return Buffer.concat(parts);
 }

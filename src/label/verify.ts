@@ -214,8 +214,16 @@ export function verifyImageMetadata(
   options: VerifyOptions = {},
   where = 'image',
 ): VerifyReport {
-  const info = readImage(bytes, where);
-  const draft = assessSites(info.sites, info.digest, options);
+  return verifyContainer(readImage(bytes, where), options);
+}
+
+/** Verification of an already parsed image; `digest` when the caller already knows it. */
+export function verifyContainer(
+  info: ContainerInfo,
+  options: VerifyOptions = {},
+  digest?: Buffer,
+): VerifyReport {
+  const draft = assessSites(info.sites, digest ? () => digest : info.digest, options);
   for (const problem of info.problems) draft.failures.push({ code: 'file_problem', message: problem });
   const record = draft.producer?.visible;
   let visible: VisibleCheck | undefined;

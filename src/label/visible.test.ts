@@ -157,3 +157,52 @@ describe('visible image label', () => {
     expect(record.x + record.width).toBeLessThanOrEqual(300);
   });
 });
+
+describe('stamping keeps the metadata', () => {
+  const XMP = `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq><rdf:li>studio</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
+
+  for (const format of ['png', 'jpeg'] as const) {
+    it(`${format}: EXIF and XMP of the input survive the fast path`, async () => {
+      const img = sharp(await canvas(400, 300, '#445566'))
+        .withExif({ IFD0: { Copyright: 'hegui test' } })
+        .withXmp(XMP);
+      const input = format === 'png' ? await img.png().toBuffer() : await img.jpeg().toBuffer();
+      const { bytes } = await stampImage(input, format);
+      const meta = await sharp(bytes).metadata();
+      expect(meta.format).toBe(format);
+      expect(meta.exif?.toString('latin1')).toContain('hegui test');
+      expect(meta.xmp?.toString('utf8')).toContain('<rdf:li>studio</rdf:li>');
+    });
+  }
+
+  it('an image with an ICC profile goes through sharp and keeps the profile', async () => {
+    const input = await sharp(await canvas(400, 300, '#445566'))
+      .withIccProfile('p3')
+      .jpeg()
+      .toBuffer();
+    expect((await sharp(input).metadata()).icc).toBeDefined();
+    const { bytes, record } = await stampImage(input, 'jpeg');
+    expect((await sharp(bytes).metadata()).icc).toBeDefined();
+    expect((await measureStamp(bytes, record)).textHeight).toBeGreaterThanOrEqual(15);
+  });
+
+  it('grey and RGBA images are stamped in their own channel layout', async () => {
+    const greyPng = await sharp(await canvas(400, 300, '#ffffff'))
+      .greyscale()
+      .png()
+      .toBuffer();
+    const rgba = await sharp({
+      create: { width: 400, height: 300, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
+      .png()
+      .toBuffer();
+    for (const input of [greyPng, rgba]) {
+      const before = await sharp(input).metadata();
+      const { bytes, record } = await stampImage(input, 'png');
+      const after = await sharp(bytes).metadata();
+      expect(after.channels).toBe(before.channels);
+      const m = await measureStamp(bytes, record);
+      expect(m.textHeight).toBeGreaterThanOrEqual(15);
+    }
+  });
+});

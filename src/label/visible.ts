@@ -8,11 +8,13 @@
  * dark images. sharp (librsvg) rasterises it and composites it in the same pipeline that decodes
  * and re-encodes the image.
  */
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { HeguiError } from '../engine/errors.js';
 import type { ImageFormat } from './container-types.js';
 import { GLYPHS, type Glyph } from './glyphs.js';
 import type { VisibleRecord } from './integrity.js';
+import { carryJpegMetadata } from './jpeg.js';
+import { carryPngMetadata } from './png.js';
 
 export type StampPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left' | 'bottom' | 'top';
 
@@ -143,28 +145,80 @@ export interface EncodeOptions {
 }
 
 /**
- * Decodes, applies EXIF orientation, draws the stamp and re-encodes in the same format, keeping
- * the ICC profile, EXIF and XMP (so an existing XMP packet can be updated afterwards).
+ * Draws the stamp and re-encodes once in the same format.
+ *
+ * Fast path (8-bit sRGB or grey, no ICC profile, no EXIF rotation — what image models return):
+ * decode to raw pixels while librsvg renders the stamp, blend the stamp into its small rectangle
+ * in JS, encode, and carry the input's metadata (EXIF, XMP, text chunks, resolution) over at
+ * chunk/segment level. This avoids libvips compositing the whole frame. Otherwise sharp applies
+ * the EXIF orientation and composites with the metadata kept (ICC profile included).
  */
 export async function stampImage(
   bytes: Uint8Array,
   format: ImageFormat,
   options: VisibleLabelOptions & EncodeOptions = {},
 ): Promise<StampedImage> {
-  const image = sharp(bytes, { failOn: 'error' }).autoOrient();
-  const meta = await image.metadata();
-  const swap = (meta.orientation ?? 1) >= 5;
-  const width = (swap ? meta.height : meta.width) ?? 0;
-  const height = (swap ? meta.width : meta.height) ?? 0;
-  const stamp = buildStamp(width, height, options);
-  const pipeline = image
-    .composite([{ input: stamp.svg, left: stamp.record.x, top: stamp.record.y }])
-    .keepMetadata();
-  const out =
-    format === 'png'
-      ? await pipeline.png().toBuffer()
-      : await pipeline.jpeg({ quality: options.quality ?? 90 }).toBuffer();
+  const meta = await sharp(bytes, { failOn: 'error' }).metadata();
+  const quality = options.quality ?? 90;
+  const encode = (image: Sharp) =>
+    format === 'png' ? image.png().toBuffer() : image.jpeg({ quality }).toBuffer();
+  const fast =
+    (meta.orientation ?? 1) === 1 &&
+    meta.icc === undefined &&
+    meta.depth === 'uchar' &&
+    (meta.space === 'srgb' || meta.space === 'b-w');
+  if (!fast) {
+    const swap = (meta.orientation ?? 1) >= 5;
+    const stamp = buildStamp(
+      (swap ? meta.height : meta.width) ?? 0,
+      (swap ? meta.width : meta.height) ?? 0,
+      options,
+    );
+    const out = await encode(
+      sharp(bytes, { failOn: 'error' })
+        .autoOrient()
+        .composite([{ input: stamp.svg, left: stamp.record.x, top: stamp.record.y }])
+        .keepMetadata(),
+    );
+    return { bytes: out, format, record: stamp.record };
+  }
+  const stamp = buildStamp(meta.width ?? 0, meta.height ?? 0, options);
+  const [base, overlay] = await Promise.all([
+    sharp(bytes, { failOn: 'error' }).raw().toBuffer({ resolveWithObject: true }),
+    sharp(stamp.svg).ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
+  ]);
+  blend(base.data, base.info, overlay.data, overlay.info, stamp.record.x, stamp.record.y);
+  const { width, height, channels } = base.info;
+  const encoded = await encode(sharp(base.data, { raw: { width, height, channels } }));
+  const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = format === 'png' ? carryPngMetadata(input, encoded) : carryJpegMetadata(input, encoded);
   return { bytes: out, format, record: stamp.record };
+}
+
+interface RawInfo {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+}
+
+/** Source-over blend of straight-alpha RGBA `top` into `base` (1–4 channels) at (left, top). */
+function blend(base: Buffer, info: RawInfo, over: Buffer, overInfo: RawInfo, x0: number, y0: number): void {
+  const bc = info.channels;
+  const colour = bc === 1 || bc === 2 ? 1 : 3;
+  const hasAlpha = bc === 2 || bc === 4;
+  for (let y = 0; y < overInfo.height; y++) {
+    const row = ((y0 + y) * info.width + x0) * bc;
+    for (let x = 0; x < overInfo.width; x++) {
+      const o = (y * overInfo.width + x) * 4;
+      const a = (over[o + 3] ?? 0) / 255;
+      if (a === 0) continue;
+      const b = row + x * bc;
+      for (let c = 0; c < colour; c++) {
+        base[b + c] = Math.round((over[o + c] ?? 0) * a + (base[b + c] ?? 0) * (1 - a));
+      }
+      if (hasAlpha) base[b + colour] = Math.round(255 * a + (base[b + colour] ?? 0) * (1 - a));
+    }
+  }
 }
 
 export interface StampMeasurement {
