@@ -159,6 +159,28 @@ describe('hegui audit verify', () => {
     SLOW,
   );
 
+  it(
+    'prune keeps six months unless forced, and the pruned log still verifies',
+    async () => {
+      const dir = dataDir();
+      const old = Date.now() - 400 * 86_400_000;
+      await withStore({ dataDir: dir }, async (s) => {
+        for (let i = 1; i <= 3; i++) await s.audit.append({ ...event(i), time: new Date(old + i) });
+        await s.audit.append(event(4));
+      });
+      const refused = hegui(['audit', 'prune', '--keep-days', '30', '--data-dir', dir]);
+      expect(refused.code).toBe(2);
+      expect(refused.err).toContain('--force');
+      const pruned = hegui(['audit', 'prune', '--keep-days', '200', '--data-dir', dir]);
+      expect(pruned.code).toBe(0);
+      expect(pruned.out).toMatch(/^pruned 3 events before /);
+      const verified = hegui(['audit', 'verify', '--data-dir', dir]);
+      expect(verified.code).toBe(0);
+      expect(verified.out).toContain('ok: 1 events');
+    },
+    SLOW,
+  );
+
   describe('on PostgreSQL', () => {
     const schema = `hegui_test_cli_${process.pid}_${Date.now() % 1e6}`;
     afterAll(() => dropSchema(schema));

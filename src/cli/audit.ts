@@ -1,11 +1,14 @@
 /**
- * `hegui audit verify|list`: check the hash chains (exit 0 intact, 1 problems found, 2 error) and
- * read events.
+ * `hegui audit verify|list|prune`: check the hash chains (exit 0 intact, 1 problems found, 2 error),
+ * read events, and apply retention.
  */
 import type { Command } from 'commander';
 import { HeguiError } from '../engine/errors.js';
 import { EXIT_ALLOW, EXIT_FLAGGED } from './errors.js';
 import { addStoreOptions, type StoreCliOptions, withStore } from './keys.js';
+
+/** Cybersecurity Law art. 21: network logs are kept for no less than six months. */
+const MIN_KEEP_DAYS = 183;
 
 export function registerAudit(program: Command, run: (work: () => Promise<number>) => void): void {
   const audit = program.command('audit').description('the audit log: verify, list / 审计日志');
@@ -18,6 +21,19 @@ export function registerAudit(program: Command, run: (work: () => Promise<number
       .option('-f, --format <format>', 'text or json', 'text'),
   ).action((options: StoreCliOptions & { instance?: string; format: string }) =>
     run(async () => verify(options)),
+  );
+
+  addStoreOptions(
+    audit
+      .command('prune')
+      .description(
+        'retention: delete events older than N days (the chains stay verifiable); ' +
+          `below ${MIN_KEEP_DAYS} days needs --force (network logs are kept ≥ 6 months)`,
+      )
+      .requiredOption('--keep-days <n>', 'keep this many days of events')
+      .option('--force', `allow keeping fewer than ${MIN_KEEP_DAYS} days`),
+  ).action((options: StoreCliOptions & { keepDays: string; force?: boolean }) =>
+    run(async () => prune(options)),
   );
 
   addStoreOptions(
@@ -70,5 +86,21 @@ async function list(
     }),
   );
   for (const e of events) process.stdout.write(`${JSON.stringify(e)}\n`);
+  return EXIT_ALLOW;
+}
+
+async function prune(options: StoreCliOptions & { keepDays: string; force?: boolean }): Promise<number> {
+  const days = Number(options.keepDays);
+  if (!Number.isInteger(days) || days < 0)
+    throw new HeguiError('usage', '--keep-days must be a whole number');
+  if (days < MIN_KEEP_DAYS && !options.force) {
+    throw new HeguiError(
+      'usage',
+      `--keep-days ${days} is under ${MIN_KEEP_DAYS} (six months); add --force to prune anyway`,
+    );
+  }
+  const before = new Date(Date.now() - days * 86_400_000);
+  const { deleted } = await withStore(options, (store) => store.audit.prune(before));
+  process.stdout.write(`pruned ${deleted} events before ${before.toISOString()}\n`);
   return EXIT_ALLOW;
 }

@@ -186,6 +186,33 @@ describe.each(TEST_DIALECTS)('audit log on %s', (dialect) => {
     }
   });
 
+  it('prunes old events and still verifies; deleting past the retention anchor is caught', async () => {
+    const day = 86_400_000;
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 1; i <= 6; i++) await t.store.audit.append(event(i, { time: new Date(start + i * day) }));
+    expect(await t.store.audit.prune(new Date(start + 4 * day))).toEqual({ deleted: 3 });
+    expect(await t.store.audit.verify()).toMatchObject({ ok: true, checked: 3 });
+    expect((await t.store.audit.list()).map((e) => e.seq)).toEqual([6, 5, 4]);
+    expect(await t.store.audit.prune(new Date(start))).toEqual({ deleted: 0 });
+
+    await raw(sql`delete from audit_events where seq = 4`);
+    expect((await t.store.audit.verify()).problems).toEqual([
+      expect.objectContaining({ seq: 4, kind: 'missing' }),
+    ]);
+    await raw(sql`update audit_anchors set seq = 4`);
+    expect((await t.store.audit.verify()).problems).toEqual([
+      expect.objectContaining({ seq: 4, kind: 'edited' }),
+    ]);
+  });
+
+  it('continues the chain after pruning everything', async () => {
+    for (let i = 1; i <= 3; i++) await t.store.audit.append(event(i, { time: new Date(1000 * i) }));
+    expect(await t.store.audit.prune(new Date())).toEqual({ deleted: 3 });
+    expect(await t.store.audit.verify()).toMatchObject({ ok: true, checked: 0 });
+    expect((await t.store.audit.append(event(4))).seq).toBe(4);
+    expect(await t.store.audit.verify()).toMatchObject({ ok: true, checked: 1 });
+  });
+
   it('rejects appends when the database fails, then recovers with an intact chain', async () => {
     await appendMany(t.store, 2);
     await raw(sql`alter table audit_events rename to audit_events_away`);

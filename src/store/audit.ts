@@ -87,6 +87,8 @@ export interface AuditLog {
   list(filter?: { tenant?: string; since?: Date; until?: Date; limit?: number }): Promise<AuditEvent[]>;
   /** Resolves when everything queued so far is committed or rejected. */
   flush(): Promise<void>;
+  /** Retention: deletes events older than `before` from every chain, keeping them verifiable. */
+  prune(before: Date): Promise<{ deleted: number }>;
   /** Counters since open, for metrics: transactions, events committed, events rejected, queue length. */
   stats(): AuditStats;
 }
@@ -340,48 +342,122 @@ export class SqlAuditLog implements AuditLog {
   }
 
   async #commit(batch: Pending[]): Promise<{ seq: number; hash: string }[]> {
+    return this.#writeTransaction(this.instanceId, async (conn) => {
+      let { seq, hash } = await this.#head(conn);
+      const rows: AuditEventsTable[] = [];
+      for (const p of batch) {
+        seq += 1;
+        const body: RowBody = { ...p.body, seq };
+        const next = chainHash(hash, body);
+        rows.push({ ...body, prev_hash: hash, hash: next });
+        hash = next;
+      }
+      await conn.insertInto('audit_events').values(rows).execute();
+      const head = {
+        instance_id: this.instanceId,
+        seq,
+        hash,
+        mac: this.headMac(seq, hash),
+        updated_ms: Date.now(),
+      };
+      await conn
+        .insertInto('audit_heads')
+        .values(head)
+        .onConflict((oc) =>
+          oc.column('instance_id').doUpdateSet({ seq, hash, mac: head.mac, updated_ms: head.updated_ms }),
+        )
+        .execute();
+      return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
+    });
+  }
+
+  /**
+   * Runs `work` in a transaction that holds the chain's write lock: SQLite takes the database write
+   * lock up front (`BEGIN IMMEDIATE`); PostgreSQL one advisory lock per instance id, so processes that
+   * share an instance id (or prune it) still write one correct chain.
+   */
+  async #writeTransaction<T>(instance: string, work: (conn: Kysely<StoreSchema>) => Promise<T>): Promise<T> {
     return this.#db.connection().execute(async (conn) => {
-      // SQLite: take the write lock before reading the head. PostgreSQL: one writer per chain at a
-      // time, even across processes that share an instance id.
       if (this.#dialect === 'sqlite') await sql`begin immediate`.execute(conn);
       else await sql`begin`.execute(conn);
       try {
         if (this.#dialect === 'postgres') {
-          await sql`select pg_advisory_xact_lock(hashtextextended(${'hegui.audit/' + this.instanceId}, 0))`.execute(
+          await sql`select pg_advisory_xact_lock(hashtextextended(${'hegui.audit/' + instance}, 0))`.execute(
             conn,
           );
         }
-        let { seq, hash } = await this.#head(conn);
-        const rows: AuditEventsTable[] = [];
-        for (const p of batch) {
-          seq += 1;
-          const body: RowBody = { ...p.body, seq };
-          const next = chainHash(hash, body);
-          rows.push({ ...body, prev_hash: hash, hash: next });
-          hash = next;
-        }
-        await conn.insertInto('audit_events').values(rows).execute();
-        const head = {
-          instance_id: this.instanceId,
-          seq,
-          hash,
-          mac: this.headMac(seq, hash),
-          updated_ms: Date.now(),
-        };
-        await conn
-          .insertInto('audit_heads')
-          .values(head)
-          .onConflict((oc) =>
-            oc.column('instance_id').doUpdateSet({ seq, hash, mac: head.mac, updated_ms: head.updated_ms }),
-          )
-          .execute();
+        const result = await work(conn);
         await sql`commit`.execute(conn);
-        return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
+        return result;
       } catch (err) {
         await sql`rollback`.execute(conn).catch(() => undefined);
         throw err;
       }
     });
+  }
+
+  /**
+   * Deletes events older than `before` from every chain (retention). Each chain keeps an anchor —
+   * the seq and hash of its last deleted event, MACed with the secret key — that verification starts
+   * from, so a pruned chain still verifies and deleting more than the anchor admits is still caught.
+   * Only a contiguous oldest part of a chain is deleted: it stops at the first event at or after `before`.
+   */
+  async prune(before: Date): Promise<{ deleted: number }> {
+    let deleted = 0;
+    for (const instance of await this.#instances()) {
+      deleted += await this.#writeTransaction(instance, async (conn) => {
+        const keep = await conn
+          .selectFrom('audit_events')
+          .select((eb) => eb.fn.min('seq').as('seq'))
+          .where('instance_id', '=', instance)
+          .where('time_ms', '>=', before.getTime())
+          .executeTakeFirst();
+        const last =
+          keep?.seq !== null && keep?.seq !== undefined
+            ? await conn
+                .selectFrom('audit_events')
+                .select(['seq', 'hash'])
+                .where('instance_id', '=', instance)
+                .where('seq', '<', Number(keep.seq))
+                .orderBy('seq', 'desc')
+                .limit(1)
+                .executeTakeFirst()
+            : await conn
+                .selectFrom('audit_events')
+                .select(['seq', 'hash'])
+                .where('instance_id', '=', instance)
+                .orderBy('seq', 'desc')
+                .limit(1)
+                .executeTakeFirst();
+        if (!last) return 0;
+        const result = await conn
+          .deleteFrom('audit_events')
+          .where('instance_id', '=', instance)
+          .where('seq', '<=', last.seq)
+          .executeTakeFirst();
+        const anchor = {
+          instance_id: instance,
+          seq: last.seq,
+          hash: last.hash,
+          mac: this.anchorMac(last.seq, last.hash, instance),
+          pruned_ms: Date.now(),
+        };
+        await conn
+          .insertInto('audit_anchors')
+          .values(anchor)
+          .onConflict((oc) =>
+            oc.column('instance_id').doUpdateSet({
+              seq: anchor.seq,
+              hash: anchor.hash,
+              mac: anchor.mac,
+              pruned_ms: anchor.pruned_ms,
+            }),
+          )
+          .execute();
+        return Number(result.numDeletedRows);
+      });
+    }
+    return { deleted };
   }
 
   async #head(conn: Kysely<StoreSchema>): Promise<{ seq: number; hash: string }> {
@@ -399,7 +475,17 @@ export class SqlAuditLog implements AuditLog {
       .orderBy('seq', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return last ?? { seq: 0, hash: GENESIS_HASH };
+    if (last) return last;
+    const anchor = await conn
+      .selectFrom('audit_anchors')
+      .select(['seq', 'hash'])
+      .where('instance_id', '=', this.instanceId)
+      .executeTakeFirst();
+    return anchor ?? { seq: 0, hash: GENESIS_HASH };
+  }
+
+  anchorMac(seq: number, hash: string, instanceId: string): string {
+    return createHmac('sha256', this.#headKey).update(`anchor\n${instanceId}\n${seq}\n${hash}`).digest('hex');
   }
 
   headMac(seq: number, hash: string, instanceId = this.instanceId): string {
@@ -415,11 +501,12 @@ export class SqlAuditLog implements AuditLog {
   }
 
   async #instances(): Promise<string[]> {
-    const [heads, events] = await Promise.all([
+    const [heads, anchors, events] = await Promise.all([
       this.#db.selectFrom('audit_heads').select('instance_id').execute(),
+      this.#db.selectFrom('audit_anchors').select('instance_id').execute(),
       this.#db.selectFrom('audit_events').select('instance_id').distinct().execute(),
     ]);
-    return [...new Set([...heads, ...events].map((r) => r.instance_id))].sort();
+    return [...new Set([...heads, ...anchors, ...events].map((r) => r.instance_id))].sort();
   }
 
   async #verifyChain(instance: string, problems: AuditProblem[]): Promise<number> {
@@ -437,9 +524,23 @@ export class SqlAuditLog implements AuditLog {
         'the head checkpoint’s MAC does not match (altered, or a different secret key)',
       );
     }
-    let expected = 1;
-    let prevHash = GENESIS_HASH;
-    let prevOk = true;
+    const anchor = await this.#db
+      .selectFrom('audit_anchors')
+      .selectAll()
+      .where('instance_id', '=', instance)
+      .executeTakeFirst();
+    if (anchor && anchor.mac !== this.anchorMac(anchor.seq, anchor.hash, instance)) {
+      report(
+        anchor.seq,
+        'edited',
+        'the retention anchor’s MAC does not match (altered, or a different secret key)',
+      );
+    }
+    // After pruning, the chain starts right after the anchor (the last deleted event).
+    let expected = anchor ? anchor.seq + 1 : 1;
+    let prevHash = anchor ? anchor.hash : GENESIS_HASH;
+    // A bad anchor is reported once; the first row's link to it would only repeat that.
+    let prevOk = !anchor || anchor.mac === this.anchorMac(anchor.seq, anchor.hash, instance);
     let checked = 0;
     let searches = 0;
     let headSeen = false;
@@ -489,7 +590,7 @@ export class SqlAuditLog implements AuditLog {
       }
       if (page.length < VERIFY_PAGE) break;
     }
-    if (head && !headSeen) {
+    if (head && !headSeen && !(anchor && anchor.seq === head.seq && checked === 0)) {
       report(
         expected,
         'missing',

@@ -132,8 +132,22 @@ const initial: Migration = {
   },
 };
 
+const retention: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('audit_anchors')
+      .addColumn('instance_id', 'text', (c) => c.primaryKey())
+      .addColumn('seq', 'bigint', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .addColumn('mac', 'text', (c) => c.notNull())
+      .addColumn('pruned_ms', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_audit_retention': retention,
 };
 
 const provider: MigrationProvider = {

@@ -40,6 +40,15 @@ export interface AuditHeadsTable {
   updated_ms: number;
 }
 
+/** Per chain, the last event deleted by retention: verification starts after it. */
+export interface AuditAnchorsTable {
+  instance_id: string;
+  seq: number;
+  hash: string;
+  mac: string;
+  pruned_ms: number;
+}
+
 export interface ApiKeysTable {
   id: string;
   prefix: string;
@@ -110,6 +119,7 @@ export interface SanctionsTable {
 export interface StoreSchema {
   audit_events: AuditEventsTable;
   audit_heads: AuditHeadsTable;
+  audit_anchors: AuditAnchorsTable;
   api_keys: ApiKeysTable;
   incidents: IncidentsTable;
   incident_history: IncidentHistoryTable;
