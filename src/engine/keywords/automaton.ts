@@ -11,10 +11,12 @@
  * - `nodes` holds one 4-int record per node: [first edge, end of edges, failure link, emit], where
  *   emit = first node on the failure chain (itself included) that ends a pattern, or -1 — so
  *   reporting costs nothing when nothing ends;
- * - `edges` holds (class, target) pairs, sorted by class within a node. A node with at most
- *   WIDE_FROM - 1 children is looked up by a short linear scan of its edges;
+ * - `edges` holds (class, target) pairs, sorted by class within a node; since children have
+ *   consecutive ids, edge e leads to node e + 1, and the scan only reads `labels` (the classes, two
+ *   bytes per edge). A node with at most WIDE_FROM - 1 children is looked up by a short linear scan;
  * - a wider node (the hubs: mostly first characters of many terms) has an open-addressing hash table
- *   of (class, target) slots in `wide`, at most half full, so a lookup — hit or miss — is about one
+ *   of classes in `wideClass` (targets beside it in `wideTarget`), at most a quarter full, so a
+ *   lookup — hit or miss — is about one
  *   probe: its record holds the table's first slot and ~log2(size), a negative number, as edge end;
  * - `depth`, `liveDepth`, `out` and `dictLink` are only read when something ends or is pending.
  */
@@ -24,13 +26,17 @@ export interface AutomatonArrays {
   readonly rootNext: Int32Array;
   /**
    * NODE_STRIDE ints per node: edge start, edge end (for a wide node: first slot of its table in
-   * `wide`, ~log2 of the table size), failure link, emit.
+   * `wideClass`, ~log2 of the table size), failure link, emit.
    */
   readonly nodes: Int32Array;
   /** 2 ints per edge: class, target node (every node's children, wide nodes included). */
   readonly edges: Int32Array;
-  /** Hash tables of the wide nodes' children: 2 ints per slot, class (0 when free), target. */
-  readonly wide: Int32Array;
+  /** labels[e] = class of edge e (edge e leads to node e + 1). */
+  readonly labels: Uint16Array;
+  /** Hash tables of the wide nodes' children: class per slot (0 when free)… */
+  readonly wideClass: Uint16Array;
+  /** …and the child it leads to. */
+  readonly wideTarget: Int32Array;
   readonly depth: Int32Array;
   /**
    * Depth of the deepest node on this node's failure chain (itself included) that still has children:
@@ -150,13 +156,15 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
     edges[2 * e] = edgeClass[e]!;
     edges[2 * e + 1] = e + 1;
   }
-  const wide = buildWide(nodes, edgeStart, edgeClass, nodeCount);
+  const { wideClass, wideTarget } = buildWide(nodes, edgeStart, edgeClass, nodeCount);
   const arrays: AutomatonArrays = {
     classOf,
     rootNext,
     nodes,
     edges,
-    wide,
+    labels: edgeClass,
+    wideClass,
+    wideTarget,
     depth,
     liveDepth,
     out,
@@ -199,8 +207,8 @@ export function transition(a: AutomatonArrays, node: number, c: number): number 
     const bits = ~hi;
     const mask = (1 << bits) - 1;
     for (let h = Math.imul(c, HASH) >>> (32 - bits); ; h = (h + 1) & mask) {
-      const k = a.wide[2 * (lo + h)]!;
-      if (k === c) return a.wide[2 * (lo + h) + 1]!;
+      const k = a.wideClass[lo + h]!;
+      if (k === c) return a.wideTarget[lo + h]!;
       if (k === 0) return -1;
     }
   }
@@ -209,8 +217,8 @@ export function transition(a: AutomatonArrays, node: number, c: number): number 
 }
 
 /**
- * Gives every wide node an open-addressing hash table of its children in `wide`: a power-of-two
- * number of (class, target) slots, at most half full, class 0 marking a free slot; the slot of class c
+ * Gives every wide node an open-addressing hash table of its children in `wideClass`/`wideTarget`:
+ * a power-of-two number of (class, target) slots, at most a quarter full, class 0 marking a free slot; the slot of class c
  * is HASH(c) >>> (32 - bits), then the next ones (linear probing). Stores the table's first slot as the
  * node's edge start and ~bits as its edge end.
  */
@@ -219,13 +227,14 @@ function buildWide(
   edgeStart: Int32Array,
   edgeClass: Uint16Array,
   nodeCount: number,
-): Int32Array {
+): { wideClass: Uint16Array; wideTarget: Int32Array } {
   let slots = 0;
   for (let u = 1; u < nodeCount; u++) {
     const degree = edgeStart[u + 1]! - edgeStart[u]!;
     if (degree >= WIDE_FROM) slots += 1 << tableBits(degree);
   }
-  const wide = new Int32Array(2 * slots);
+  const wideClass = new Uint16Array(slots);
+  const wideTarget = new Int32Array(slots);
   let at = 0;
   for (let u = 1; u < nodeCount; u++) {
     const lo = edgeStart[u]!;
@@ -236,20 +245,20 @@ function buildWide(
     for (let e = lo; e < hi; e++) {
       const c = edgeClass[e]!;
       let h = Math.imul(c, HASH) >>> (32 - bits);
-      while (wide[2 * (at + h)] !== 0) h = (h + 1) & mask;
-      wide[2 * (at + h)] = c;
-      wide[2 * (at + h) + 1] = e + 1;
+      while (wideClass[at + h] !== 0) h = (h + 1) & mask;
+      wideClass[at + h] = c;
+      wideTarget[at + h] = e + 1;
     }
     nodes[u * NODE_STRIDE + EDGE_LO] = at;
     nodes[u * NODE_STRIDE + EDGE_HI] = ~bits;
     at += 1 << bits;
   }
-  return wide;
+  return { wideClass, wideTarget };
 }
 
-/** log2 of the table size for a wide node: at least twice its children. */
+/** log2 of the table size for a wide node: at least four times its children (misses, the common case, stop at the first free slot). */
 function tableBits(degree: number): number {
-  return 32 - Math.clz32(2 * degree - 1);
+  return 32 - Math.clz32(4 * degree - 1);
 }
 
 /** Failure link of a node. */

@@ -13,7 +13,7 @@ import { ColumnEntryTable } from './entries.js';
 import type { KeywordAction } from './types.js';
 
 const MAGIC = 0x574b4748; // "HGKW" little-endian
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 const ACTIONS: readonly (KeywordAction | undefined)[] = [undefined, 'block', 'review', 'hard'];
 
 type ArrayKind = 'u8' | 'u16' | 'i32';
@@ -41,13 +41,17 @@ const AUTOMATON_KEYS = [
   'rootNext',
   'nodes',
   'edges',
-  'wide',
+  'labels',
+  'wideClass',
+  'wideTarget',
   'depth',
   'liveDepth',
   'out',
   'dictLink',
   'patternLength',
 ] as const satisfies readonly (keyof AutomatonArrays)[];
+
+const U16_KEYS: ReadonlySet<string> = new Set(['classOf', 'labels', 'wideClass']);
 
 function kindOf(array: Uint8Array | Uint16Array | Int32Array): ArrayKind {
   if (array instanceof Uint8Array) return 'u8';
@@ -186,7 +190,7 @@ export function deserializeMatcher(bytes: Uint8Array, sourceName = 'library.bin'
 
   const automaton = {} as Record<(typeof AUTOMATON_KEYS)[number], Uint16Array | Int32Array>;
   for (const key of AUTOMATON_KEYS) {
-    automaton[key] = section(key, key === 'classOf' ? 'u16' : 'i32');
+    automaton[key] = section(key, U16_KEYS.has(key) ? 'u16' : 'i32');
   }
   const a = automaton as unknown as AutomatonArrays;
   const patternFlags = section('patternFlags', 'u8');
@@ -195,7 +199,8 @@ export function deserializeMatcher(bytes: Uint8Array, sourceName = 'library.bin'
     a.classOf.length !== 65536 ||
     a.nodes.length !== nodes * NODE_STRIDE ||
     a.edges.length !== (nodes - 1) * 2 ||
-    a.wide.length % 2 !== 0 ||
+    a.labels.length !== nodes - 1 ||
+    a.wideTarget.length !== a.wideClass.length ||
     a.patternLength.length !== patternFlags.length
   ) {
     fail('inconsistent automaton tables');

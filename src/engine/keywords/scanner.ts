@@ -103,7 +103,7 @@ export class KeywordStreamScanner {
 
   private consume(chunk: NormalizedChunk, hits: KeywordHit[]): void {
     const a = this.t.automaton;
-    const { classOf, rootNext, nodes, edges, wide } = a;
+    const { classOf, rootNext, nodes, labels, wideClass, wideTarget } = a;
     const { codes, length } = chunk;
     // Local copies: imported bindings can compile to getter calls under some loaders (tsx, vitest).
     const stride = NODE_STRIDE;
@@ -139,17 +139,17 @@ export class KeywordStreamScanner {
             const bits = ~hi;
             const mask = (1 << bits) - 1;
             for (let h = Math.imul(c, hash) >>> (32 - bits); ; h = (h + 1) & mask) {
-              const k = wide[2 * (start + h)]!;
+              const k = wideClass[start + h]!;
               if (k === c) {
-                next = wide[2 * (start + h) + 1]!;
+                next = wideTarget[start + h]!;
                 break;
               }
               if (k === 0) break;
             }
           } else {
             for (let lo = nodes[record + edgeLo]!; lo < hi; lo++) {
-              if (edges[2 * lo] === c) {
-                next = edges[2 * lo + 1]!;
+              if (labels[lo] === c) {
+                next = lo + 1;
                 break;
               }
             }
@@ -289,7 +289,7 @@ export class WholeTextScanner {
   /** All hits of the units, sorted by start, end, pattern. */
   scan(units: WholeUnits): KeywordHit[] {
     const a = this.t.automaton;
-    const { classOf, rootNext, nodes, edges, wide, out, dictLink, patternLength } = a;
+    const { classOf, rootNext, nodes, labels, wideClass, wideTarget, out, dictLink, patternLength } = a;
     const flags = this.t.patternFlags;
     const { codes, length } = units;
     const stride = NODE_STRIDE;
@@ -326,17 +326,17 @@ export class WholeTextScanner {
           const bits = ~hi;
           const mask = (1 << bits) - 1;
           for (let h = Math.imul(c, hash) >>> (32 - bits); ; h = (h + 1) & mask) {
-            const k = wide[2 * (start + h)]!;
+            const k = wideClass[start + h]!;
             if (k === c) {
-              next = wide[2 * (start + h) + 1]!;
+              next = wideTarget[start + h]!;
               break;
             }
             if (k === 0) break;
           }
         } else {
           for (let lo = nodes[record + edgeLo]!; lo < hi; lo++) {
-            if (edges[2 * lo] === c) {
-              next = edges[2 * lo + 1]!;
+            if (labels[lo] === c) {
+              next = lo + 1;
               break;
             }
           }
