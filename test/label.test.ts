@@ -16,6 +16,7 @@ import {
   labelToJson,
   parseLabelJson,
   readImage,
+  requireReadBack,
   sealProducer,
   stampImage,
   verifyImage,
@@ -115,6 +116,16 @@ for (const format of ['png', 'jpeg'] as const) {
           : await sharp(bytes).keepMetadata().jpeg({ quality: 70 }).toBuffer();
       expect(readImage(kept).sites).toHaveLength(1);
       expect(codes(await verifyImage(kept))).toContain('hash_mismatch');
+    });
+
+    it('read-back refuses a written file that lost its label', async () => {
+      const { bytes, json } = labelImageMetadata(await image(format), { producer: PRODUCER });
+      expect(() => requireReadBack(verifyImageMetadata(bytes), json, 'ok')).not.toThrow();
+      const dropped =
+        format === 'png' ? await sharp(bytes).png().toBuffer() : await sharp(bytes).jpeg().toBuffer();
+      expect(() => requireReadBack(verifyImageMetadata(dropped), json, 'out')).toThrow(
+        /out: read-back verification failed: the written label does not read back as written; no_label/,
+      );
     });
 
     it('duplicates, a bad provider code (wrong USCC check) and malformed JSON are listed', async () => {

@@ -71,6 +71,7 @@ export {
   labelImageMetadata,
   labelMarkdown,
   labelText,
+  requireReadBack,
   toSigningKey,
   type ImageLabelOptions,
   type KeyInput,
