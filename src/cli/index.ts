@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_ERROR, reportError } from './errors.js';
 import { registerAudit } from './audit.js';
+import { registerBanks } from './banks.js';
 import { registerIncidents } from './incidents.js';
 import { registerKeys } from './keys.js';
 import { registerKeywords } from './keywords.js';
@@ -37,6 +38,7 @@ registerTrain(program, run);
 registerKeys(program, run);
 registerAudit(program, run);
 registerIncidents(program, run);
+registerBanks(program, run);
 
 try {
   await program.parseAsync(process.argv);
