@@ -285,6 +285,16 @@ export function defineStrikeSuite(backend: string, make: MakeLadder): void {
       expect((await l.check('a', 'b:c')).level).toBe('none');
     });
 
+    it('counts correctly when the clock steps back', async () => {
+      const { l, clock } = ladder();
+      const start = clock.t;
+      await strikeThenClean(l, 'u', 'a');
+      clock.t = start - 1000;
+      await strikeThenClean(l, 'u', 'b');
+      clock.t = start - 1000 + HOUR; // 'b' is now exactly 1 h old, 'a' is not
+      expect((await l.check('t1', 'u')).strikes).toMatchObject({ '1h': 1, '24h': 2 });
+    });
+
     it('rejects an empty user id', async () => {
       const { l } = ladder();
       await expect(l.check('t1', '')).rejects.toMatchObject({ code: 'input_invalid' });

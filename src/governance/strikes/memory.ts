@@ -63,8 +63,11 @@ export class MemoryStrikeLadder implements StrikeLadder {
       entry = { times: [], refs: [], run: 0, runAt: now, sanction: null };
       this.entries.set(id, entry);
     }
-    entry.times.push(now);
-    entry.refs.push(evidenceRef);
+    // keep times ascending even if the clock stepped back (Redis orders by score the same way)
+    let at = entry.times.length;
+    while (at > 0 && entry.times[at - 1]! > now) at--;
+    entry.times.splice(at, 0, now);
+    entry.refs.splice(at, 0, evidenceRef);
     if (this.config.consecutive) {
       entry.run += 1;
       entry.runAt = now;
