@@ -19,13 +19,14 @@ import { requireProviderCode } from './provider-code.js';
 import { readMarkdownLabel, textDigest, writeMarkdownLabel } from './text.js';
 import {
   assessSites,
+  verifyContainer,
   verifyImageMetadata,
   verifyMarkdown,
   type VerifyOptions,
   type VerifyReport,
 } from './verify.js';
 import { toSigningKey, type KeyInput } from './apply.js';
-import type { LabelSite } from './container-types.js';
+import { sameBytes, type LabelSite } from './container-types.js';
 
 export type InspectStatus = 'labelled' | 'declared' | 'suspected' | 'unlabelled' | 'inconclusive';
 
@@ -98,7 +99,7 @@ export function inspectMarkdown(markdown: string, options: InspectOptions = {}):
   return report(verify, options, verify.visible?.textLabel === true);
 }
 
-export interface PropagateOptions {
+export interface PropagateOptions extends VerifyOptions {
   /** The platform's 27-character provider code (extension `2xxxx` or `00000`). */
   propagator: string;
   propagateId?: string;
@@ -152,18 +153,21 @@ export function propagateImage(
   options: PropagateOptions,
   where = 'image',
 ): PropagateResult & { bytes?: Buffer } {
-  const inspect = inspectImage(bytes, options, where);
-  const label = propagatedLabel(inspect, options, readImage(bytes, where).digest());
+  const info = readImage(bytes, where);
+  const digest = info.digest();
+  const inspect = report(verifyContainer(info, options, digest), options, false);
+  const label = propagatedLabel(inspect, options, digest);
   if (!label) return { inspect };
   const json = labelToJson(label);
   const out = writeImageLabel(bytes, json, where);
-  const info = readImage(out, where);
-  const back = assessSites(info.sites, info.digest, {});
+  const back = readImage(out, where);
+  const backDigest = sameBytes(back.ranges(), info.ranges()) ? digest : back.digest();
+  const check = assessSites(back.sites, () => backDigest, options);
   if (
-    info.sites.length !== 1 ||
-    info.sites[0]?.json !== json ||
-    back.propagator?.status !== 'ok' ||
-    back.producer?.status !== inspect.verify.producer?.status
+    back.sites.length !== 1 ||
+    back.sites[0]?.json !== json ||
+    (check.propagator?.status !== 'ok' && check.propagator?.status !== 'untrusted_key') ||
+    check.producer?.status !== inspect.verify.producer?.status
   ) {
     throw new HeguiError(
       'internal',
