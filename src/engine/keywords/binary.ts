@@ -7,13 +7,13 @@
  */
 import { crc32 } from 'node:zlib';
 import { HeguiError } from '../errors.js';
-import { NODE_STRIDE, type AutomatonArrays } from './automaton.js';
+import { COMPACT_STRIDE, NODE_STRIDE, type AutomatonArrays } from './automaton.js';
 import { KeywordMatcher, type MatcherData } from './matcher.js';
 import { ColumnEntryTable } from './entries.js';
 import type { KeywordAction } from './types.js';
 
 const MAGIC = 0x574b4748; // "HGKW" little-endian
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
 const ACTIONS: readonly (KeywordAction | undefined)[] = [undefined, 'block', 'review', 'hard'];
 
 type ArrayKind = 'u8' | 'u16' | 'i32';
@@ -40,6 +40,7 @@ const AUTOMATON_KEYS = [
   'classOf',
   'rootNext',
   'nodes',
+  'compact',
   'edges',
   'labels',
   'wideClass',
@@ -198,6 +199,7 @@ export function deserializeMatcher(bytes: Uint8Array, sourceName = 'library.bin'
   if (
     a.classOf.length !== 65536 ||
     a.nodes.length !== nodes * NODE_STRIDE ||
+    a.compact.length !== nodes * COMPACT_STRIDE ||
     a.edges.length !== (nodes - 1) * 2 ||
     a.labels.length !== nodes - 1 ||
     a.wideTarget.length !== a.wideClass.length ||

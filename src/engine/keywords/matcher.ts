@@ -259,6 +259,7 @@ export class KeywordMatcher {
       a.classOf,
       a.rootNext,
       a.nodes,
+      a.compact,
       a.edges,
       a.labels,
       a.wideClass,

@@ -10,7 +10,7 @@
  * Until then it is pending, and `safeOffset` keeps the text from its start back.
  */
 import type { NormalizedChunk, NormalizerStream } from '../normalize/types.js';
-import { EDGE_HI, EDGE_LO, EMIT, FAIL, HASH, NODE_STRIDE, type AutomatonArrays } from './automaton.js';
+import { EMIT, HASH, NODE_STRIDE, type AutomatonArrays } from './automaton.js';
 import type { KeywordHit } from './types.js';
 
 /** Per-pattern flags. */
@@ -103,14 +103,9 @@ export class KeywordStreamScanner {
 
   private consume(chunk: NormalizedChunk, hits: KeywordHit[]): void {
     const a = this.t.automaton;
-    const { classOf, rootNext, nodes, labels, wideClass, wideTarget } = a;
+    const { classOf, rootNext, compact, labels, wideClass, wideTarget } = a;
     const { codes, length } = chunk;
     // Local copies: imported bindings can compile to getter calls under some loaders (tsx, vitest).
-    const stride = NODE_STRIDE;
-    const edgeLo = EDGE_LO;
-    const edgeHi = EDGE_HI;
-    const failAt = FAIL;
-    const emitAt = EMIT;
     const hash = HASH;
     // Units of this chunk are read from the chunk itself; only the tail is copied into the ring
     // afterwards, so the hot loop writes nothing per unit.
@@ -130,13 +125,12 @@ export class KeywordStreamScanner {
             s = rootNext[c]!;
             break;
           }
-          const record = s * stride;
-          const hi = nodes[record + edgeHi]!;
+          const goto = compact[2 * s]!;
           let next = -1;
-          if (hi < 0) {
+          if (goto < 0) {
             // Wide node: its hash table, about one probe.
-            const start = nodes[record + edgeLo]!;
-            const bits = ~hi;
+            const start = ~goto >>> 5;
+            const bits = ~goto & 31;
             const mask = (1 << bits) - 1;
             for (let h = Math.imul(c, hash) >>> (32 - bits); ; h = (h + 1) & mask) {
               const k = wideClass[start + h]!;
@@ -147,9 +141,11 @@ export class KeywordStreamScanner {
               if (k === 0) break;
             }
           } else {
-            for (let lo = nodes[record + edgeLo]!; lo < hi; lo++) {
-              if (labels[lo] === c) {
-                next = lo + 1;
+            const lo = goto >>> 3;
+            const hi = lo + (goto & 7);
+            for (let e = lo; e < hi; e++) {
+              if (labels[e] === c) {
+                next = e + 1;
                 break;
               }
             }
@@ -158,10 +154,11 @@ export class KeywordStreamScanner {
             s = next;
             break;
           }
-          s = nodes[record + failAt]!;
+          const f = compact[2 * s + 1]!;
+          s = f < 0 ? ~f : f;
         }
       }
-      if (nodes[s * stride + emitAt] !== -1 || this.pending.length !== 0) {
+      if (compact[2 * s + 1]! < 0 || this.pending.length !== 0) {
         this.pos = pos;
         this.state = s;
         this.afterUnit(s, pos, hits);
@@ -289,13 +286,11 @@ export class WholeTextScanner {
   /** All hits of the units, sorted by start, end, pattern. */
   scan(units: WholeUnits): KeywordHit[] {
     const a = this.t.automaton;
-    const { classOf, rootNext, nodes, labels, wideClass, wideTarget, out, dictLink, patternLength } = a;
+    const { classOf, rootNext, compact, nodes, labels, wideClass, wideTarget, out, dictLink, patternLength } =
+      a;
     const flags = this.t.patternFlags;
     const { codes, length } = units;
     const stride = NODE_STRIDE;
-    const edgeLo = EDGE_LO;
-    const edgeHi = EDGE_HI;
-    const failAt = FAIL;
     const emitAt = EMIT;
     const hash = HASH;
     const keywordOnly = PATTERN_KEYWORD;
@@ -317,13 +312,12 @@ export class WholeTextScanner {
           s = rootNext[c]!;
           break;
         }
-        const record = s * stride;
-        const hi = nodes[record + edgeHi]!;
+        const goto = compact[2 * s]!;
         let next = -1;
-        if (hi < 0) {
+        if (goto < 0) {
           // Wide node: its hash table, about one probe.
-          const start = nodes[record + edgeLo]!;
-          const bits = ~hi;
+          const start = ~goto >>> 5;
+          const bits = ~goto & 31;
           const mask = (1 << bits) - 1;
           for (let h = Math.imul(c, hash) >>> (32 - bits); ; h = (h + 1) & mask) {
             const k = wideClass[start + h]!;
@@ -334,9 +328,11 @@ export class WholeTextScanner {
             if (k === 0) break;
           }
         } else {
-          for (let lo = nodes[record + edgeLo]!; lo < hi; lo++) {
-            if (labels[lo] === c) {
-              next = lo + 1;
+          const lo = goto >>> 3;
+          const hi = lo + (goto & 7);
+          for (let e = lo; e < hi; e++) {
+            if (labels[e] === c) {
+              next = e + 1;
               break;
             }
           }
@@ -345,10 +341,11 @@ export class WholeTextScanner {
           s = next;
           break;
         }
-        s = nodes[record + failAt]!;
+        const f = compact[2 * s + 1]!;
+        s = f < 0 ? ~f : f;
       }
+      if (compact[2 * s + 1]! >= 0) continue;
       let e = nodes[s * stride + emitAt]!;
-      if (e === -1) continue;
       const ne = i + 1;
       do {
         const pattern = out[e]!;
