@@ -227,6 +227,19 @@ describe.each(TEST_DIALECTS)('audit log on %s', (dialect) => {
     expect(await t.store.audit.verify()).toMatchObject({ ok: true, checked: 3 });
   });
 
+  it('stores client-supplied text that databases would alter or refuse, and still verifies', async () => {
+    const odd = `model\u0000\ud800${'x'.repeat(5000)}`;
+    await t.store.audit.append(
+      event(1, { model: odd, requestId: 'id\udfff', input: { action: 'block', categories: ['A\u0000'] } }),
+    );
+    await t.store.audit.append(event(2));
+    expect(await t.store.audit.verify()).toMatchObject({ ok: true, checked: 2 });
+    const stored = (await t.store.audit.list()).find((e) => e.seq === 1);
+    expect(stored?.model).toBe(`model\ufffd\ufffd${'x'.repeat(1024 - 7)}`);
+    expect(stored?.requestId).toBe('id\ufffd');
+    expect(stored?.input?.categories).toEqual(['A\ufffd']);
+  });
+
   it('rejects appends once the store is closed, and bad events at once', async () => {
     await expect(t.store.audit.append(event(1, { status: 1.5 }))).rejects.toMatchObject({
       code: 'input_invalid',

@@ -12,6 +12,7 @@ import { HeguiError } from '../engine/errors.js';
 import type { Dialect } from './connect.js';
 import type { AuditEventsTable, StoreSchema } from './schema.js';
 import { subkey } from './secret.js';
+import { storable, storableOrNull } from './text.js';
 
 export interface AuditEventInput {
   time?: Date;
@@ -199,7 +200,10 @@ function verdictColumns(v: { action: string; categories: string[] } | null | und
   if (!v) return { action: null, categories: null };
   if (typeof v.action !== 'string' || !Array.isArray(v.categories))
     throw invalid(field, 'needs action and categories');
-  return { action: v.action, categories: JSON.stringify(v.categories.map(String)) };
+  return {
+    action: storable(v.action),
+    categories: JSON.stringify(v.categories.map((c) => storable(String(c), 128))),
+  };
 }
 
 function toBody(instanceId: string, e: AuditEventInput): Omit<RowBody, 'seq'> {
@@ -213,13 +217,13 @@ function toBody(instanceId: string, e: AuditEventInput): Omit<RowBody, 'seq'> {
   return {
     instance_id: instanceId,
     time_ms: time.getTime(),
-    request_id: e.requestId,
-    tenant: e.tenant ?? null,
-    user_id: e.user ?? null,
-    route: e.route,
-    model: e.model ?? null,
+    request_id: storable(e.requestId),
+    tenant: storableOrNull(e.tenant),
+    user_id: storableOrNull(e.user),
+    route: storable(e.route),
+    model: storableOrNull(e.model),
     status: e.status,
-    error_code: e.errorCode ?? null,
+    error_code: storableOrNull(e.errorCode),
     input_action: input.action,
     input_categories: input.categories,
     output_action: output.action,
@@ -229,9 +233,9 @@ function toBody(instanceId: string, e: AuditEventInput): Omit<RowBody, 'seq'> {
     moderation_ms: duration(e.moderationMs, 'moderationMs', false),
     prompt_tokens: optionalCount(e.promptTokens, 'promptTokens'),
     completion_tokens: optionalCount(e.completionTokens, 'completionTokens'),
-    policy_version: e.policyVersion ?? null,
-    evidence_ref: e.evidenceRef ?? null,
-    sanction: e.sanction ?? null,
+    policy_version: storableOrNull(e.policyVersion),
+    evidence_ref: storableOrNull(e.evidenceRef),
+    sanction: storableOrNull(e.sanction),
   };
 }
 

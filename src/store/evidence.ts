@@ -9,6 +9,7 @@ import { HeguiError } from '../engine/errors.js';
 import { orderedId } from './ids.js';
 import type { StoreSchema } from './schema.js';
 import { subkey } from './secret.js';
+import { storable, storableOrNull } from './text.js';
 
 export interface EvidenceVault {
   /** Encrypts and stores the text; returns its reference (`ev_…`). */
@@ -76,7 +77,7 @@ export class SqlEvidenceVault implements EvidenceVault {
     plaintext: string,
     meta: { kind: string } = { kind: 'text' },
   ): Promise<string> {
-    const owner = user ?? ANONYMOUS_OWNER;
+    const owner = user === null ? ANONYMOUS_OWNER : storable(user);
     const key = await this.#dataKey(owner, true);
     const id = `ev_${orderedId()}`;
     const sealed = seal(key as Buffer, Buffer.from(plaintext, 'utf8'), id);
@@ -85,8 +86,8 @@ export class SqlEvidenceVault implements EvidenceVault {
       .values({
         id,
         owner,
-        tenant,
-        kind: meta.kind,
+        tenant: storableOrNull(tenant),
+        kind: storable(meta.kind, 64),
         iv: sealed.iv.toString('base64'),
         ciphertext: sealed.ciphertext.toString('base64'),
         tag: sealed.tag.toString('base64'),
@@ -121,13 +122,15 @@ export class SqlEvidenceVault implements EvidenceVault {
   }
 
   async shred(user: string): Promise<number> {
-    this.#keys.delete(user);
+    const owner = storable(user);
+    this.#keys.delete(owner);
     const count = await this.#db.transaction().execute(async (tx) => {
-      await tx.deleteFrom('data_keys').where('owner', '=', user).execute();
-      const deleted = await tx.deleteFrom('evidence').where('owner', '=', user).executeTakeFirst();
+      await tx.deleteFrom('data_keys').where('owner', '=', owner).execute();
+      const deleted = await tx.deleteFrom('evidence').where('owner', '=', owner).executeTakeFirst();
       return Number(deleted.numDeletedRows);
     });
-    this.#keys.delete(user);
+    // A put that read the key before the delete may have cached it again.
+    this.#keys.delete(owner);
     return count;
   }
 

@@ -61,6 +61,13 @@ describe.each(TEST_DIALECTS)('incidents on %s', (dialect) => {
     expect(await t.store.incidents.get('INC-nope')).toBeNull();
   });
 
+  it('keeps text with NUL and lone surrogates, as well-formed text', async () => {
+    const { id } = await t.store.incidents.open({ ...base, model: 'm\u0000', requestId: 'r\ud800' });
+    const incident = await t.store.incidents.transition(id, 'contained', 'note\u0000');
+    expect(incident).toMatchObject({ model: 'm\ufffd', requestId: 'r\ufffd' });
+    expect(incident.history.at(-1)?.note).toBe('note\ufffd');
+  });
+
   it('lists newest first, filtered by status and tenant', async () => {
     const a = await t.store.incidents.open({ ...base, detectedAt: new Date('2026-01-01T00:00:00Z') });
     const b = await t.store.incidents.open({

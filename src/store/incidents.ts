@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { HeguiError } from '../engine/errors.js';
 import { randomId } from './ids.js';
+import { storable, storableOrNull } from './text.js';
 import type { IncidentHistoryTable, IncidentsTable, StoreSchema } from './schema.js';
 
 export const INCIDENT_STATUSES = ['open', 'contained', 'rectified', 'reported', 'closed'] as const;
@@ -104,13 +105,13 @@ export class SqlIncidents implements Incidents {
         .insertInto('incidents')
         .values({
           id,
-          tenant: input.tenant,
-          user_id: input.user,
-          model: input.model,
-          category: input.category,
-          categories: JSON.stringify(input.categories),
-          evidence_ref: input.evidenceRef,
-          request_id: input.requestId,
+          tenant: storableOrNull(input.tenant),
+          user_id: storableOrNull(input.user),
+          model: storableOrNull(input.model),
+          category: storable(input.category),
+          categories: JSON.stringify(input.categories.map((c) => storable(String(c), 128))),
+          evidence_ref: storableOrNull(input.evidenceRef),
+          request_id: storable(input.requestId),
           status,
           detected_ms: detected.getTime(),
           contained_ms: contained?.getTime() ?? null,
@@ -182,7 +183,7 @@ export class SqlIncidents implements Incidents {
           from_status: from,
           to_status: to,
           at_ms: now,
-          note: note ?? null,
+          note: storableOrNull(note, 10_000),
         })
         .execute();
     });

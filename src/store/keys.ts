@@ -6,6 +6,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { Kysely } from 'kysely';
 import { HeguiError } from '../engine/errors.js';
 import { randomId } from './ids.js';
+import { storable, storableOrNull } from './text.js';
 import type { ApiKeysTable, StoreSchema } from './schema.js';
 
 export interface ApiKeyInfo {
@@ -80,9 +81,9 @@ export class SqlApiKeys implements ApiKeys {
             id,
             prefix,
             key_hash: hashKey(key).toString('hex'),
-            tenant,
-            name: options.name ?? null,
-            policy: options.policy ?? null,
+            tenant: storable(tenant),
+            name: storableOrNull(options.name),
+            policy: storableOrNull(options.policy, 4096),
             created_ms: Date.now(),
             revoked_ms: null,
           })

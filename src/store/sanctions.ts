@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { HeguiError } from '../engine/errors.js';
 import { orderedId } from './ids.js';
+import { storable, storableOrNull } from './text.js';
 import type { SanctionsTable, StoreSchema } from './schema.js';
 
 export const SANCTION_LEVELS = ['warn', 'restrict', 'suspend', 'terminate', 'reinstate'] as const;
@@ -68,11 +69,11 @@ export class SqlSanctionLog implements SanctionLog {
       .insertInto('sanctions')
       .values({
         id: orderedId(at.getTime()),
-        tenant: input.tenant,
-        user_id: input.user,
+        tenant: storableOrNull(input.tenant),
+        user_id: storable(input.user),
         level: input.level,
-        reason: input.reason,
-        evidence_ref: input.evidenceRef,
+        reason: storable(input.reason, 10_000),
+        evidence_ref: storableOrNull(input.evidenceRef),
         until_ms: input.until ? input.until.getTime() : null,
         created_ms: at.getTime(),
       })
