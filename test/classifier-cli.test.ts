@@ -63,6 +63,24 @@ describe('hegui train', () => {
     expect(readFileSync(c).equals(readFileSync(a))).toBe(true);
   });
 
+  it('reads GB18030 files (JADE-DB v3 alignment CSV) and takes their safe answers as benign', () => {
+    const file = join(dir, 'jade.csv');
+    writeFileSync(
+      file,
+      Buffer.from(
+        '49442ccecacce22ccea5b9e6bbd8b4f02cb0b2c8abd3d0d3c3bbd8b4f00a312cd4f5c3b4b0ec2cbbb5bbd8b4f02cc7ebd7f1cad8b7a8c2c90a322cceca2cbbb52cbac3b5c4bda8d2e90a',
+        'hex',
+      ),
+    );
+    const out = join(dir, 'j.bin');
+    const r = hegui(['train', '--data', join(fixtures, 'train.jsonl'), file, ...TINY, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/on 162 texts/);
+    expect(deserializeModel(readFileSync(out)).provenance.license).toBe(
+      'see the data files; MIT (JADE-DB, whitzard-ai/jade-db)',
+    );
+  });
+
   it('refuses bad options and bad data with exit 2', () => {
     expect(hegui(['train', '--out', join(dir, 'x.bin')]).code).toBe(2);
     const bad = hegui([

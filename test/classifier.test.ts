@@ -271,6 +271,10 @@ describe('datasets', () => {
     expect(() => parseDataset('text,label\nx,2\n', 'g.csv')).toThrow(/g\.csv:2: label must be 0 or 1/);
     expect(() => parseDataset('{"text":"x","label":1}\n{bad\n', 'j.jsonl')).toThrow(/j\.jsonl:2/);
     expect(() => parseDataset('a,b\n1,2\n', 'u.csv')).toThrow(/unknown dataset format/);
+    expect(parseDataset('ID,问题,违规回答,安全有用回答\n1,q,坏回答,请遵守法律\n', 'j.csv')).toEqual({
+      format: 'jade-alignment',
+      examples: [{ text: '请遵守法律', label: 0 }],
+    });
   });
 });
 
@@ -281,8 +285,12 @@ describe('the shipped model', () => {
     const t = performance.now();
     const model = loadModel(path);
     expect(performance.now() - t).toBeLessThan(200);
-    expect(model.provenance.data).toEqual(['train.csv']);
-    expect(model.provenance.license).toMatch(/Apache-2\.0 \(COLD/);
+    expect(model.provenance.data).toEqual([
+      'train.csv',
+      'jade_alignment_medium_zh.csv',
+      'jade_alignment_hard_zh.csv',
+    ]);
+    expect(model.provenance.license).toMatch(/^Apache-2\.0 \(COLD.*; MIT \(JADE-DB/);
     expect(model.topics.map((t) => t.category)).toEqual(['A2a', 'A2d', 'A2e']);
   });
 });

@@ -36,6 +36,7 @@ export const COLD_TOPICS = 'race=A2a,region=A2d,gender=A2e';
 /** Licence of each dataset format we recognise, written into the model's provenance. */
 const LICENSES: Record<DatasetFormat, string> = {
   cold: 'Apache-2.0 (COLD, thu-coai/COLDataset)',
+  'jade-alignment': 'MIT (JADE-DB, whitzard-ai/jade-db)',
   toxicn: 'CC BY-NC-ND 4.0 (ToxiCN) — research only, never ship',
   csv: 'see the data files',
   jsonl: 'see the data files',
@@ -45,7 +46,10 @@ export function registerTrain(program: Command, run: (work: () => Promise<number
   program
     .command('train')
     .description('train the harmful-content classifier / 训练有害内容分类器')
-    .requiredOption('--data <files...>', 'labelled files: COLD or ToxiCN CSV, CSV with text,label, or JSONL')
+    .requiredOption(
+      '--data <files...>',
+      'labelled files: COLD or ToxiCN CSV, JADE-DB v3 alignment CSV (safe answers as benign), CSV with text,label, or JSONL',
+    )
     .requiredOption('-o, --out <file>', 'model file to write, e.g. models/my-model.bin')
     .option('--dev <files...>', 'labelled files for the final metrics (default: out-of-fold estimate)')
     .option('--seed <n>', 'random seed (same seed, same data → same model file)', '1')
@@ -69,11 +73,24 @@ async function readExamples(
   const examples: TrainExample[] = [];
   const formats = new Set<DatasetFormat>();
   for (const file of files) {
-    const dataset = parseDataset(decodeUtf8(await readAll(file), file), file);
+    const dataset = parseDataset(decodeText(await readAll(file), file), file);
     formats.add(dataset.format);
     examples.push(...dataset.examples);
   }
   return { examples, formats };
+}
+
+/** UTF-8, or GB18030 for files that are not UTF-8 (JADE-DB v3 ships GBK). */
+function decodeText(bytes: Uint8Array, file: string): string {
+  try {
+    return decodeUtf8(bytes, file);
+  } catch (err) {
+    try {
+      return new TextDecoder('gb18030', { fatal: true }).decode(bytes);
+    } catch {
+      throw err;
+    }
+  }
 }
 
 function integer(value: string, name: string, min: number, max: number): number {

@@ -4,6 +4,9 @@
  * Formats, recognised by their header or extension:
  * - COLD CSV: `,split,topic,label,TEXT` (label 1 = offensive; topic race / region / gender);
  * - ToxiCN CSV: `platform,topic,content,toxic,…` (toxic 1 = toxic; topic race / gender / region / lgbt);
+ * - JADE-DB v3 alignment CSV: `ID,问题,违规回答,安全有用回答` — the safe, helpful answers become benign
+ *   examples (label 0): answers that discuss crime, drugs or fraud without being offensive, which teach
+ *   an offensive-language model that a topic word alone is not an attack;
  * - generic CSV with `text` and `label` columns (optional `topic`);
  * - JSON Lines: `{"text": "...", "label": 0|1, "topic"?: "..."}` per line.
  */
@@ -11,7 +14,7 @@ import { parse } from 'csv-parse/sync';
 import { HeguiError } from '../errors.js';
 import type { TrainExample } from './train.js';
 
-export type DatasetFormat = 'cold' | 'toxicn' | 'csv' | 'jsonl';
+export type DatasetFormat = 'cold' | 'toxicn' | 'jade-alignment' | 'csv' | 'jsonl';
 
 export interface Dataset {
   readonly format: DatasetFormat;
@@ -51,6 +54,14 @@ export function parseDataset(content: string, name: string): Dataset {
         label: label(r.toxic, i + 2),
         topic: r.topic ?? '',
       })),
+    };
+  }
+  if (header.has('安全有用回答')) {
+    return {
+      format: 'jade-alignment',
+      examples: rows
+        .filter((r) => (r['安全有用回答'] ?? '').trim() !== '')
+        .map((r) => ({ text: r['安全有用回答']!, label: 0 })),
     };
   }
   if (header.has('text') && header.has('label')) {
