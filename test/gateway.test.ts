@@ -272,7 +272,11 @@ describe('users, audit and operations', () => {
     await ask('user-42', '卖冰毒');
     await ask('user-42', '你好');
     await ask('user-42', '卖冰毒');
-    await expect(ask('user-42', '你好')).rejects.toMatchObject({ status: 429, code: 'user_restricted' });
+    const restricted = await ask('user-42', '你好').catch((err: unknown) => err as OpenAI.APIError);
+    expect(restricted).toMatchObject({ status: 429, code: 'user_restricted' });
+    const retryAfter = Number((restricted as OpenAI.APIError).headers?.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(3000); // the default restriction lasts an hour
+    expect(retryAfter).toBeLessThanOrEqual(3600);
     // Three in a row: suspended (403), the stricter default rule.
     for (let i = 0; i < 3; i++) await ask('user-43', '卖冰毒');
     await expect(ask('user-43', '你好')).rejects.toMatchObject({ status: 403, code: 'user_suspended' });

@@ -20,6 +20,7 @@ export type HeguiErrorCode =
   | 'upstream_unavailable'
   | 'upstream_error'
   | 'audit_unavailable'
+  | 'strikes_unavailable'
   | 'not_found'
   | 'store_unavailable'
   | 'conflict'

@@ -3,7 +3,12 @@
  * auth, and exactly one audit event per request, committed before the response is complete.
  * Routes live in ./routes; this file only wires them.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { HeguiError } from '../engine/errors.js';
 import type { StrikeLadder } from '../governance/strikes/index.js';
 import type { Store } from '../store/index.js';
@@ -26,6 +31,8 @@ export interface GatewayDeps {
   readonly moderators: ModeratorRegistry;
   readonly upstreams: UpstreamRouter;
   readonly metrics: GatewayMetrics;
+  /** pino logger shared with the strike ladder; omitted → Fastify's own per the config's level. */
+  readonly logger?: FastifyBaseLogger;
 }
 
 declare module 'fastify' {
@@ -43,10 +50,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   const { config, store, metrics } = deps;
   const app = Fastify({
     bodyLimit: config.bodyLimit,
-    logger:
-      config.logLevel === 'silent'
-        ? false
-        : { level: config.logLevel, redact: ['req.headers.authorization'] },
+    ...(deps.logger
+      ? { loggerInstance: deps.logger }
+      : {
+          logger:
+            config.logLevel === 'silent'
+              ? false
+              : { level: config.logLevel, redact: ['req.headers.authorization'] },
+        }),
     disableRequestLogging: true,
     return503OnClosing: true,
   });
@@ -115,6 +126,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     const ctx = request.hegui ?? newContext('unmatched');
     ctx.status = status;
     ctx.errorCode = body.error.code;
+    if (ctx.retryAfter !== null) reply.header('retry-after', String(ctx.retryAfter));
     const audited = await audit(ctx);
     if (!audited && status < 500) {
       return reply

@@ -24,6 +24,8 @@ export interface RequestContext {
   completionTokens: number | null;
   evidenceRef: string | null;
   sanction: string | null;
+  /** Seconds until a restriction ends, sent as `Retry-After`. */
+  retryAfter: number | null;
   /** Set once the event has been written, so error paths never write a second one. */
   audited: boolean;
 }
@@ -49,6 +51,7 @@ export function newContext(route: string): RequestContext {
     completionTokens: null,
     evidenceRef: null,
     sanction: null,
+    retryAfter: null,
     audited: false,
   };
 }

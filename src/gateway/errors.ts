@@ -18,6 +18,7 @@ const STATUS: Partial<Record<HeguiErrorCode, number>> = {
   upstream_unavailable: 502,
   detector_failed: 503,
   audit_unavailable: 503,
+  strikes_unavailable: 503,
   upstream_timeout: 504,
 };
 

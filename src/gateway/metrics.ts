@@ -35,6 +35,12 @@ export class GatewayMetrics {
     labelNames: ['upstream', 'code'] as const,
     registers: [this.registry],
   });
+  readonly strikeFallbacks = new Counter({
+    name: 'hegui_strike_fallbacks_total',
+    help: 'Strike-ladder operations served by the local fallback because Redis was unavailable',
+    labelNames: ['operation'] as const,
+    registers: [this.registry],
+  });
   readonly streamCuts = new Counter({
     name: 'hegui_stream_cuts_total',
     help: 'Streams cut because the output turned illegal',

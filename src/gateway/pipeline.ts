@@ -35,6 +35,9 @@ export async function gateInput(
     if (isBlockingLevel(standing.level)) {
       ctx.sanction = standing.level;
       const until = standing.until ? ` until ${standing.until.toISOString()}` : '';
+      if (standing.until) {
+        request.hegui.retryAfter = Math.max(1, Math.ceil((standing.until.getTime() - Date.now()) / 1000));
+      }
       if (standing.level === 'restrict') {
         throw new HeguiError(
           'user_restricted',

@@ -4,6 +4,7 @@
  * first request), then listen.
  */
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { HeguiError } from '../engine/errors.js';
 import { createStrikeLadder, parseStrikeConfig, type StrikeLadder } from '../governance/strikes/index.js';
 import { loadOrCreateSecret, openStore, type Store } from '../store/index.js';
@@ -50,9 +51,15 @@ export async function startGateway(
     secretKey: secret,
   });
   const metrics = new GatewayMetrics(options.defaultMetrics ?? true);
-  const strikes = createStrikeLadder(strikeConfig, { redisUrl: config.redisUrl ?? undefined });
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  const strikes = createStrikeLadder(strikeConfig, {
+    redisUrl: config.redisUrl ?? undefined,
+    logger,
+    // Redis down: limits degrade to this instance; counted so operators see it.
+    onFallback: (operation) => metrics.strikeFallbacks.inc({ operation }),
+  });
   const upstreams = new UpstreamRouter(config.upstreams);
-  const app = await buildGateway({ config, store, strikes, secret, moderators, upstreams, metrics });
+  const app = await buildGateway({ config, store, strikes, secret, moderators, upstreams, metrics, logger });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {

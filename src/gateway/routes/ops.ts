@@ -25,6 +25,8 @@ export function registerOpsRoutes(app: FastifyInstance, shared: GatewayShared): 
       ok = false;
       checks.policy = (err as Error).message;
     }
+    const strikes = deps.strikes.status();
+    checks.strikes = strikes.degraded ? `degraded (${strikes.backend}, local fallback)` : strikes.backend;
     checks.upstreams = String(deps.upstreams.all.length);
     if (deps.upstreams.all.length === 0) ok = false;
     request.hegui.status = ok ? 200 : 503;
