@@ -247,6 +247,13 @@ describe.each(TEST_DIALECTS)('audit log on %s', (dialect) => {
     await expect(t.store.audit.append(event(1, { latencyMs: Number.NaN }))).rejects.toBeInstanceOf(
       HeguiError,
     );
+    await expect(t.store.audit.append(event(1, { status: 1e10 }))).rejects.toMatchObject({
+      code: 'input_invalid',
+    });
+    await expect(t.store.audit.append(event(1, { promptTokens: 2 ** 31 }))).rejects.toMatchObject({
+      code: 'input_invalid',
+    });
+    expect((await t.store.audit.append(event(1, { promptTokens: 2 ** 31 - 1 }))).seq).toBe(1);
     await t.store.close();
     await expect(t.store.audit.append(event(1))).rejects.toMatchObject({ code: 'audit_unavailable' });
     await expect(t.store.ping()).rejects.toMatchObject({ code: 'store_unavailable' });

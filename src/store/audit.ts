@@ -109,6 +109,9 @@ const VERIFY_PAGE = 2000;
 const REORDER_WINDOW = 64;
 const REORDER_SEARCHES = 1000;
 
+/** INTEGER columns are 32-bit on PostgreSQL; a larger value would fail the whole group commit. */
+const INT32_MAX = 2_147_483_647;
+
 type RowBody = Omit<AuditEventsTable, 'prev_hash' | 'hash'>;
 
 interface Pending {
@@ -182,7 +185,9 @@ function invalid(field: string, why: string): HeguiError {
 
 function optionalCount(value: number | null | undefined, field: string): number | null {
   if (value === undefined || value === null) return null;
-  if (!Number.isSafeInteger(value) || value < 0) throw invalid(field, 'must be a non-negative integer');
+  if (!Number.isInteger(value) || value < 0 || value > INT32_MAX) {
+    throw invalid(field, `must be an integer from 0 to ${INT32_MAX}`);
+  }
   return value;
 }
 
@@ -209,7 +214,9 @@ function verdictColumns(v: { action: string; categories: string[] } | null | und
 function toBody(instanceId: string, e: AuditEventInput): Omit<RowBody, 'seq'> {
   if (typeof e.requestId !== 'string' || e.requestId === '') throw invalid('requestId', 'is required');
   if (typeof e.route !== 'string' || e.route === '') throw invalid('route', 'is required');
-  if (!Number.isInteger(e.status)) throw invalid('status', 'must be an integer');
+  if (!Number.isInteger(e.status) || e.status < 0 || e.status > 999) {
+    throw invalid('status', 'must be an HTTP status (integer 0–999)');
+  }
   const time = e.time ?? new Date();
   if (Number.isNaN(time.getTime())) throw invalid('time', 'is not a valid date');
   const input = verdictColumns(e.input, 'input');
