@@ -9,7 +9,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -54,15 +54,15 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
-function p90(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length * 0.9)] ?? NaN;
-}
-
-async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
+/** Wall-clock milliseconds, with the process's CPU milliseconds (all threads, sharp's included) in `cpu`. */
+async function time(fn: () => Promise<unknown> | unknown, cpu?: number[]): Promise<number> {
+  const c = process.cpuUsage();
   const t = performance.now();
   await fn();
-  return performance.now() - t;
+  const wall = performance.now() - t;
+  const used = process.cpuUsage(c);
+  cpu?.push((used.user + used.system) / 1000);
+  return wall;
 }
 
 interface Row {
@@ -70,6 +70,8 @@ interface Row {
   bytes: number;
   plain: number[];
   labelled: number[];
+  plainCpu: number[];
+  labelledCpu: number[];
 }
 
 async function sideBySide(
@@ -87,16 +89,16 @@ async function sideBySide(
     await plain();
     await label();
   }
-  const row: Row = { format, bytes: input.length, plain: [], labelled: [] };
+  const row: Row = { format, bytes: input.length, plain: [], labelled: [], plainCpu: [], labelledCpu: [] };
   for (let i = 0; i < RUNS; i++) {
     gc();
     // Alternate the order so neither side always runs on a warmer cache.
     if (i % 2 === 0) {
-      row.plain.push(await time(plain));
-      row.labelled.push(await time(label));
+      row.plain.push(await time(plain, row.plainCpu));
+      row.labelled.push(await time(label, row.labelledCpu));
     } else {
-      row.labelled.push(await time(label));
-      row.plain.push(await time(plain));
+      row.labelled.push(await time(label, row.labelledCpu));
+      row.plain.push(await time(plain, row.plainCpu));
     }
   }
   return row;
@@ -113,61 +115,76 @@ async function main() {
   const metaUnsigned: number[] = [];
   const metaSigned: number[] = [];
   const verifyMeta: number[] = [];
+  const metaUnsignedCpu: number[] = [];
+  const metaSignedCpu: number[] = [];
+  const verifyMetaCpu: number[] = [];
   let labelled = png;
   for (let i = 0; i < 50; i++) labelImageMetadata(png, { producer: PRODUCER, signKey: key });
   for (let i = 0; i < META_RUNS; i++) {
     if (i % 200 === 0) gc();
-    metaUnsigned.push(await time(() => labelImageMetadata(png, { producer: PRODUCER })));
+    metaUnsigned.push(await time(() => labelImageMetadata(png, { producer: PRODUCER }), metaUnsignedCpu));
     metaSigned.push(
       await time(() => {
         labelled = labelImageMetadata(png, { producer: PRODUCER, signKey: key }).bytes;
-      }),
+      }, metaSignedCpu),
     );
-    verifyMeta.push(await time(() => verifyImageMetadata(labelled)));
+    verifyMeta.push(await time(() => verifyImageMetadata(labelled), verifyMetaCpu));
   }
 
+  const load = loadavg()[0] ?? 0;
   const lines: string[] = [];
   lines.push('# Labeling benchmark (issue 5)', '');
+  lines.push(`Command: \`npx tsx --expose-gc bench/label-bench.ts\` (${RUNS} interleaved runs per side).`);
   lines.push(
-    `Command: \`npx tsx --expose-gc bench/label-bench.ts\` (${RUNS} interleaved runs per side, medians; p90 in brackets).`,
-  );
-  lines.push(
-    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}, sharp ${sharp.versions.sharp} / libvips ${sharp.versions.vips}, \`sharp.concurrency(1)\`.`,
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}, sharp ${sharp.versions.sharp} / libvips ${sharp.versions.vips}, \`sharp.concurrency(1)\`; 1-minute load average at the end of the run: ${load.toFixed(1)}.`,
   );
   lines.push(
     `Image: ${SIZE}×${SIZE} RGB, photo-like synthetic (gradients, shapes, noise); PNG ${(png.length / 1024).toFixed(0)} KiB, JPEG q${JPEG_QUALITY} ${(jpeg.length / 1024).toFixed(0)} KiB.`,
     '',
+    'Each cell: median wall-clock ms / median CPU ms of the process (all threads, libvips included) / fastest wall-clock ms.',
+    'On a shared machine under load, wall-clock medians mostly measure waiting for a core; CPU time and the',
+    'fastest run are what the work costs. The bars are judged on CPU time.',
+    '',
   );
+  const cell = (wall: number[], cpu: number[], digits = 1) =>
+    `${median(wall).toFixed(digits)} / ${median(cpu).toFixed(digits)} / ${Math.min(...wall).toFixed(digits)}`;
   lines.push('## Metadata + visible label vs a plain sharp re-encode (bar ≤ 1.5×)', '');
   lines.push(
-    '| format | plain re-encode (ms) | labelImageBuffer, visible + XMP + Ed25519 + read-back (ms) | ratio | bar |',
+    '| format | plain re-encode | labelImageBuffer: visible + XMP + Ed25519 + read-back | ratio wall / CPU / fastest | bar (CPU) |',
   );
   lines.push('|---|---|---|---|---|');
   for (const r of rows) {
-    const ratio = median(r.labelled) / median(r.plain);
+    const ratioWall = median(r.labelled) / median(r.plain);
+    const ratioCpu = median(r.labelledCpu) / median(r.plainCpu);
+    const ratioMin = Math.min(...r.labelled) / Math.min(...r.plain);
     lines.push(
-      `| ${r.format} | ${median(r.plain).toFixed(1)} (${p90(r.plain).toFixed(1)}) | ${median(r.labelled).toFixed(1)} (${p90(r.labelled).toFixed(1)}) | ${ratio.toFixed(2)}× | ${ratio <= 1.5 ? 'pass' : 'FAIL'} |`,
-    );
-  }
-  lines.push('', '## Metadata-only labeling of the PNG, no re-encode (bar ≤ 2 ms)', '');
-  lines.push('| operation | median (ms) | p90 (ms) | bar |');
-  lines.push('|---|---|---|---|');
-  const meta: [string, number[], boolean][] = [
-    ['labelImageMetadata, unsigned (hash), incl. read-back verify', metaUnsigned, true],
-    ['labelImageMetadata, Ed25519-signed, incl. read-back verify', metaSigned, true],
-    ['verifyImageMetadata of the labelled PNG', verifyMeta, false],
-  ];
-  for (const [name, xs, bar] of meta) {
-    lines.push(
-      `| ${name} | ${median(xs).toFixed(3)} | ${p90(xs).toFixed(3)} | ${bar ? (median(xs) <= 2 ? 'pass' : 'FAIL') : '-'} |`,
+      `| ${r.format} | ${cell(r.plain, r.plainCpu)} | ${cell(r.labelled, r.labelledCpu)} | ${ratioWall.toFixed(2)}× / ${ratioCpu.toFixed(2)}× / ${ratioMin.toFixed(2)}× | ${ratioCpu <= 1.5 ? 'pass' : 'FAIL'} |`,
     );
   }
   lines.push(
     '',
-    'Plain re-encode = `sharp(input).png()` / `.jpeg({ quality: 90 })` → buffer, the same encoder settings',
-    'the labeler uses. The labeler decodes, auto-orients, composites the SVG stamp (vector glyphs, no font',
-    'lookup), re-encodes once with the metadata kept, then writes the XMP label at chunk/segment level,',
-    'hashes the content, signs, and reads the file back (parse, re-hash, verify the signature).',
+    `## Metadata-only labeling of the PNG (${(png.length / 1048576).toFixed(1)} MiB), no re-encode (bar ≤ 2 ms)`,
+    '',
+  );
+  lines.push('| operation | median wall / median CPU / fastest (ms) | bar (CPU) |');
+  lines.push('|---|---|---|');
+  const meta: [string, number[], number[], boolean][] = [
+    ['labelImageMetadata, unsigned (hash), incl. read-back verify', metaUnsigned, metaUnsignedCpu, true],
+    ['labelImageMetadata, Ed25519-signed, incl. read-back verify', metaSigned, metaSignedCpu, true],
+    ['verifyImageMetadata of the labelled PNG', verifyMeta, verifyMetaCpu, false],
+  ];
+  for (const [name, wall, cpu, bar] of meta) {
+    lines.push(`| ${name} | ${cell(wall, cpu, 3)} | ${bar ? (median(cpu) <= 2 ? 'pass' : 'FAIL') : '-'} |`);
+  }
+  lines.push(
+    '',
+    'Plain re-encode = `sharp(input).png()` / `.jpeg({ quality: 90 })` → buffer, the encoder settings the',
+    'labeler uses. The labeler reads the header, decodes to raw pixels while librsvg renders the SVG stamp',
+    '(vector glyphs, no font lookup), blends the stamp rectangle in JS, encodes once, carries the input',
+    'metadata over at chunk level, writes the XMP label, hashes the content (SHA-256 of the file minus',
+    'metadata), signs, and reads the file back (parse, byte comparison of the hashed ranges, verify).',
+    'The metadata-only cost is dominated by SHA-256 over the whole file, so it grows with the file size:',
+    `here ${(median(metaSignedCpu) / (png.length / 1048576)).toFixed(2)} ms CPU per MiB (signed).`,
     '',
   );
   const out = join(dirname(fileURLToPath(import.meta.url)), 'LABEL-RESULTS.md');

@@ -74,6 +74,19 @@ for (const format of ['png', 'jpeg'] as const) {
       expect(tags?.['XMP-TC260:Aigc']).toBe(result.json);
     });
 
+    it('an existing XMP packet survives the visible label and gets the label added', async () => {
+      const xmp = `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq><rdf:li>studio</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
+      const input = await sharp(await image(format))
+        .withXmp(xmp)
+        .toFormat(format)
+        .toBuffer();
+      const result = await labelImageBuffer(input, { producer: PRODUCER, visible: true });
+      const packet = (await sharp(result.bytes).metadata()).xmp?.toString('utf8') ?? '';
+      expect(packet).toContain('<rdf:li>studio</rdf:li>');
+      expect(packet).toContain(`<TC260:AIGC>${result.json}</TC260:AIGC>`);
+      expect(readImage(result.bytes).sites).toHaveLength(1);
+    });
+
     it('round trip: metadata-only labeling keeps every pixel', async () => {
       const input = await image(format);
       const result = labelImageMetadata(input, { producer: PRODUCER, produceId: 'rt-1' });
