@@ -185,7 +185,7 @@ export async function stampImage(
   const stamp = buildStamp(meta.width ?? 0, meta.height ?? 0, options);
   const [base, overlay] = await Promise.all([
     sharp(bytes, { failOn: 'error' }).raw().toBuffer({ resolveWithObject: true }),
-    sharp(stamp.svg).ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
+    renderStamp(stamp.svg),
   ]);
   blend(base.data, base.info, overlay.data, overlay.info, stamp.record.x, stamp.record.y);
   const { width, height, channels } = base.info;
@@ -193,6 +193,27 @@ export async function stampImage(
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = format === 'png' ? carryPngMetadata(input, encoded) : carryJpegMetadata(input, encoded);
   return { bytes: out, format, record: stamp.record };
+}
+
+interface RawImage {
+  readonly data: Buffer;
+  readonly info: RawInfo;
+}
+
+/** Rendered stamps by SVG source: a service labels many images of the same few sizes. */
+const rendered = new Map<string, Promise<RawImage>>();
+const RENDER_CACHE_SIZE = 32;
+
+function renderStamp(svg: Buffer): Promise<RawImage> {
+  const key = svg.toString('latin1');
+  let hit = rendered.get(key);
+  if (!hit) {
+    hit = sharp(svg).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    hit.catch(() => rendered.delete(key));
+    if (rendered.size >= RENDER_CACHE_SIZE) rendered.delete(rendered.keys().next().value as string);
+    rendered.set(key, hit);
+  }
+  return hit;
 }
 
 interface RawInfo {
