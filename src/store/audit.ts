@@ -1,81 +1,28 @@
 /**
- * The audit log: one hash-chained sequence of events per gateway instance, written by group commit.
- *
- * `hash = sha256(prev_hash ‖ "\n" ‖ canonical JSON of the row)`, where the row includes the instance
- * id and `seq`, so editing, deleting or reordering rows breaks a recomputation. Each commit also
- * moves the instance's head checkpoint (`audit_heads`), MACed with the secret key, so deleting the
- * newest rows is caught too.
+ * The audit log: one hash-chained sequence of events per gateway instance (see audit-row.ts), written
+ * by group commit. Each commit also moves the instance's head checkpoint (`audit_heads`), MACed with
+ * the secret key, so deleting the newest rows is caught too; retention leaves a MACed anchor.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { HeguiError } from '../engine/errors.js';
+import {
+  chainHash,
+  GENESIS_HASH,
+  toAuditEvent,
+  toBody,
+  type AuditEvent,
+  type AuditEventInput,
+  type RowBody,
+} from './audit-row.js';
+import { verifyChain, type AuditProblem, type AuditVerifyResult } from './audit-verify.js';
 import type { Dialect } from './connect.js';
 import type { AuditEventsTable, StoreSchema } from './schema.js';
 import { subkey } from './secret.js';
-import { storable, storableOrNull } from './text.js';
 
-export interface AuditEventInput {
-  time?: Date;
-  requestId: string;
-  tenant: string | null;
-  /** Already pseudonymous (see `pseudonymize`). */
-  user: string | null;
-  route: string;
-  model: string | null;
-  status: number;
-  errorCode?: string | null;
-  input?: { action: string; categories: string[] } | null;
-  output?: { action: string; categories: string[] } | null;
-  latencyMs: number;
-  upstreamMs?: number | null;
-  moderationMs?: number | null;
-  promptTokens?: number | null;
-  completionTokens?: number | null;
-  policyVersion: string | null;
-  evidenceRef?: string | null;
-  sanction?: string | null;
-}
-
-export interface AuditEvent {
-  instanceId: string;
-  seq: number;
-  prevHash: string;
-  hash: string;
-  time: Date;
-  requestId: string;
-  tenant: string | null;
-  user: string | null;
-  route: string;
-  model: string | null;
-  status: number;
-  errorCode: string | null;
-  input: { action: string; categories: string[] } | null;
-  output: { action: string; categories: string[] } | null;
-  latencyMs: number;
-  upstreamMs: number | null;
-  moderationMs: number | null;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  policyVersion: string | null;
-  evidenceRef: string | null;
-  sanction: string | null;
-}
-
-export type AuditProblemKind = 'edited' | 'missing' | 'reordered' | 'broken_link';
-
-export interface AuditProblem {
-  instanceId: string;
-  seq: number;
-  kind: AuditProblemKind;
-  detail: string;
-}
-
-export interface AuditVerifyResult {
-  ok: boolean;
-  checked: number;
-  instances: string[];
-  problems: AuditProblem[];
-}
+export type { AuditEvent, AuditEventInput } from './audit-row.js';
+export { canonicalJson, chainHash, GENESIS_HASH, rowJson } from './audit-row.js';
+export type { AuditProblem, AuditProblemKind, AuditVerifyResult } from './audit-verify.js';
 
 export interface AuditLog {
   /** This process's chain. */
@@ -101,182 +48,13 @@ export interface AuditStats {
   pending: number;
 }
 
-export const GENESIS_HASH = '0'.repeat(64);
 /** Most events committed in one transaction. */
 const MAX_BATCH = 512;
-const VERIFY_PAGE = 2000;
-/** How far from its stored position a reordered row is looked for. */
-const REORDER_WINDOW = 64;
-const REORDER_SEARCHES = 1000;
-
-/** INTEGER columns are 32-bit on PostgreSQL; a larger value would fail the whole group commit. */
-const INT32_MAX = 2_147_483_647;
-
-type RowBody = Omit<AuditEventsTable, 'prev_hash' | 'hash'>;
 
 interface Pending {
   body: Omit<RowBody, 'seq'>;
   resolve: (value: { seq: number; hash: string }) => void;
   reject: (err: unknown) => void;
-}
-
-/** JSON with object keys sorted at every level; the chain's byte-exact serialisation. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite number');
-    return JSON.stringify(value ?? null);
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
-const ROW_KEYS: readonly (keyof RowBody)[] = (
-  [
-    'instance_id',
-    'seq',
-    'time_ms',
-    'request_id',
-    'tenant',
-    'user_id',
-    'route',
-    'model',
-    'status',
-    'error_code',
-    'input_action',
-    'input_categories',
-    'output_action',
-    'output_categories',
-    'latency_ms',
-    'upstream_ms',
-    'moderation_ms',
-    'prompt_tokens',
-    'completion_tokens',
-    'policy_version',
-    'evidence_ref',
-    'sanction',
-  ] as const
-).toSorted();
-const KEY_PREFIXES = ROW_KEYS.map((k, i) => `${i === 0 ? '{' : ','}${JSON.stringify(k)}:`);
-
-/** `canonicalJson(body)` for an audit row, without the generic walk (the row is flat, its keys fixed). */
-export function rowJson(body: RowBody): string {
-  let out = '';
-  for (let i = 0; i < ROW_KEYS.length; i++) {
-    out += KEY_PREFIXES[i] + JSON.stringify(body[ROW_KEYS[i] as keyof RowBody] ?? null);
-  }
-  return `${out}}`;
-}
-
-export function chainHash(prevHash: string, body: RowBody): string {
-  return createHash('sha256').update(prevHash).update('\n').update(rowJson(body)).digest('hex');
-}
-
-function bodyOf(row: AuditEventsTable): RowBody {
-  const { prev_hash: _p, hash: _h, ...body } = row;
-  return body;
-}
-
-function invalid(field: string, why: string): HeguiError {
-  return new HeguiError('input_invalid', why, `audit.${field}`);
-}
-
-function optionalCount(value: number | null | undefined, field: string): number | null {
-  if (value === undefined || value === null) return null;
-  if (!Number.isInteger(value) || value < 0 || value > INT32_MAX) {
-    throw invalid(field, `must be an integer from 0 to ${INT32_MAX}`);
-  }
-  return value;
-}
-
-/** Milliseconds rounded to microseconds: the stored double then round-trips exactly in both databases. */
-function duration(value: number | null | undefined, field: string, required: boolean): number | null {
-  if (value === undefined || value === null) {
-    if (required) throw invalid(field, 'is required');
-    return null;
-  }
-  if (!Number.isFinite(value) || value < 0) throw invalid(field, 'must be a finite non-negative number');
-  return Math.round(value * 1000) / 1000;
-}
-
-function verdictColumns(v: { action: string; categories: string[] } | null | undefined, field: string) {
-  if (!v) return { action: null, categories: null };
-  if (typeof v.action !== 'string' || !Array.isArray(v.categories))
-    throw invalid(field, 'needs action and categories');
-  return {
-    action: storable(v.action),
-    categories: JSON.stringify(v.categories.map((c) => storable(String(c), 128))),
-  };
-}
-
-function toBody(instanceId: string, e: AuditEventInput): Omit<RowBody, 'seq'> {
-  if (typeof e.requestId !== 'string' || e.requestId === '') throw invalid('requestId', 'is required');
-  if (typeof e.route !== 'string' || e.route === '') throw invalid('route', 'is required');
-  if (!Number.isInteger(e.status) || e.status < 0 || e.status > 999) {
-    throw invalid('status', 'must be an HTTP status (integer 0–999)');
-  }
-  const time = e.time ?? new Date();
-  if (Number.isNaN(time.getTime())) throw invalid('time', 'is not a valid date');
-  const input = verdictColumns(e.input, 'input');
-  const output = verdictColumns(e.output, 'output');
-  return {
-    instance_id: instanceId,
-    time_ms: time.getTime(),
-    request_id: storable(e.requestId),
-    tenant: storableOrNull(e.tenant),
-    user_id: storableOrNull(e.user),
-    route: storable(e.route),
-    model: storableOrNull(e.model),
-    status: e.status,
-    error_code: storableOrNull(e.errorCode),
-    input_action: input.action,
-    input_categories: input.categories,
-    output_action: output.action,
-    output_categories: output.categories,
-    latency_ms: duration(e.latencyMs, 'latencyMs', true) as number,
-    upstream_ms: duration(e.upstreamMs, 'upstreamMs', false),
-    moderation_ms: duration(e.moderationMs, 'moderationMs', false),
-    prompt_tokens: optionalCount(e.promptTokens, 'promptTokens'),
-    completion_tokens: optionalCount(e.completionTokens, 'completionTokens'),
-    policy_version: storableOrNull(e.policyVersion),
-    evidence_ref: storableOrNull(e.evidenceRef),
-    sanction: storableOrNull(e.sanction),
-  };
-}
-
-function verdictOf(action: string | null, categories: string | null) {
-  return action === null
-    ? null
-    : { action, categories: categories ? (JSON.parse(categories) as string[]) : [] };
-}
-
-export function toAuditEvent(row: AuditEventsTable): AuditEvent {
-  return {
-    instanceId: row.instance_id,
-    seq: row.seq,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    time: new Date(row.time_ms),
-    requestId: row.request_id,
-    tenant: row.tenant,
-    user: row.user_id,
-    route: row.route,
-    model: row.model,
-    status: row.status,
-    errorCode: row.error_code,
-    input: verdictOf(row.input_action, row.input_categories),
-    output: verdictOf(row.output_action, row.output_categories),
-    latencyMs: row.latency_ms,
-    upstreamMs: row.upstream_ms,
-    moderationMs: row.moderation_ms,
-    promptTokens: row.prompt_tokens,
-    completionTokens: row.completion_tokens,
-    policyVersion: row.policy_version,
-    evidenceRef: row.evidence_ref,
-    sanction: row.sanction,
-  };
 }
 
 export class SqlAuditLog implements AuditLog {
@@ -506,8 +284,12 @@ export class SqlAuditLog implements AuditLog {
   async verify(options: { instanceId?: string } = {}): Promise<AuditVerifyResult> {
     const instances = options.instanceId ? [options.instanceId] : await this.#instances();
     const problems: AuditProblem[] = [];
+    const macs = {
+      head: (seq: number, hash: string, instance: string) => this.headMac(seq, hash, instance),
+      anchor: (seq: number, hash: string, instance: string) => this.anchorMac(seq, hash, instance),
+    };
     let checked = 0;
-    for (const instance of instances) checked += await this.#verifyChain(instance, problems);
+    for (const instance of instances) checked += await verifyChain(this.#db, instance, macs, problems);
     return { ok: problems.length === 0, checked, instances, problems };
   }
 
@@ -518,111 +300,6 @@ export class SqlAuditLog implements AuditLog {
       this.#db.selectFrom('audit_events').select('instance_id').distinct().execute(),
     ]);
     return [...new Set([...heads, ...anchors, ...events].map((r) => r.instance_id))].sort();
-  }
-
-  async #verifyChain(instance: string, problems: AuditProblem[]): Promise<number> {
-    const report = (seq: number, kind: AuditProblemKind, detail: string) =>
-      problems.push({ instanceId: instance, seq, kind, detail });
-    const head = await this.#db
-      .selectFrom('audit_heads')
-      .selectAll()
-      .where('instance_id', '=', instance)
-      .executeTakeFirst();
-    if (head && head.mac !== this.headMac(head.seq, head.hash, instance)) {
-      report(
-        head.seq,
-        'edited',
-        'the head checkpoint’s MAC does not match (altered, or a different secret key)',
-      );
-    }
-    const anchor = await this.#db
-      .selectFrom('audit_anchors')
-      .selectAll()
-      .where('instance_id', '=', instance)
-      .executeTakeFirst();
-    if (anchor && anchor.mac !== this.anchorMac(anchor.seq, anchor.hash, instance)) {
-      report(
-        anchor.seq,
-        'edited',
-        'the retention anchor’s MAC does not match (altered, or a different secret key)',
-      );
-    }
-    // After pruning, the chain starts right after the anchor (the last deleted event).
-    let expected = anchor ? anchor.seq + 1 : 1;
-    let prevHash = anchor ? anchor.hash : GENESIS_HASH;
-    // A bad anchor is reported once; the first row's link to it would only repeat that.
-    let prevOk = !anchor || anchor.mac === this.anchorMac(anchor.seq, anchor.hash, instance);
-    let checked = 0;
-    let searches = 0;
-    let headSeen = false;
-    for (;;) {
-      const page = await this.#db
-        .selectFrom('audit_events')
-        .selectAll()
-        .where('instance_id', '=', instance)
-        .where('seq', '>=', expected)
-        .orderBy('seq')
-        .limit(VERIFY_PAGE)
-        .execute();
-      for (const row of page) {
-        checked += 1;
-        let gap = false;
-        if (row.seq > expected) {
-          gap = true;
-          report(
-            expected,
-            'missing',
-            row.seq - 1 === expected
-              ? `row ${expected} is missing`
-              : `rows ${expected}–${row.seq - 1} are missing`,
-          );
-        }
-        const body = bodyOf(row);
-        let ok = chainHash(row.prev_hash, body) === row.hash;
-        if (!ok) {
-          const original = searches++ < REORDER_SEARCHES ? this.#originalSeq(row, body) : null;
-          if (original !== null) {
-            report(row.seq, 'reordered', `row stored as ${row.seq} was written as ${original}`);
-          } else {
-            report(row.seq, 'edited', `row ${row.seq}’s contents do not match its hash`);
-          }
-        } else if (!gap && prevOk && row.prev_hash !== prevHash) {
-          ok = false;
-          report(row.seq, 'broken_link', `row ${row.seq} does not follow row ${row.seq - 1}`);
-        }
-        if (head && row.seq === head.seq) {
-          headSeen = true;
-          if (row.hash !== head.hash)
-            report(row.seq, 'edited', `row ${row.seq} differs from the head checkpoint`);
-        }
-        prevOk = ok;
-        prevHash = row.hash;
-        expected = row.seq + 1;
-      }
-      if (page.length < VERIFY_PAGE) break;
-    }
-    if (head && !headSeen && !(anchor && anchor.seq === head.seq && checked === 0)) {
-      report(
-        expected,
-        'missing',
-        expected > head.seq
-          ? `row ${head.seq}, the head checkpoint, is missing`
-          : `rows ${expected}–${head.seq} are missing (the head checkpoint is at ${head.seq})`,
-      );
-    } else if (!head && checked > 0) {
-      report(expected - 1, 'missing', 'the chain’s head checkpoint is missing');
-    }
-    return checked;
-  }
-
-  /** The position a row was hashed at, if it is near where it is stored now. */
-  #originalSeq(row: AuditEventsTable, body: RowBody): number | null {
-    for (let d = 1; d <= REORDER_WINDOW; d++) {
-      for (const seq of [row.seq - d, row.seq + d]) {
-        if (seq >= 1 && chainHash(row.prev_hash, { ...body, seq }) === row.hash) return seq;
-      }
-    }
-    return null;
   }
 
   async list(
