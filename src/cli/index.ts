@@ -2,6 +2,7 @@
 /** `hegui` command line: one file per command, registered here. */
 import { Command, CommanderError } from 'commander';
 import { EXIT_ERROR, reportError } from './errors.js';
+import { registerAssess } from './assess.js';
 import { registerAudit } from './audit.js';
 import { registerBanks } from './banks.js';
 import { registerIncidents } from './incidents.js';
@@ -39,6 +40,7 @@ registerKeys(program, run);
 registerAudit(program, run);
 registerIncidents(program, run);
 registerBanks(program, run);
+registerAssess(program, run);
 
 try {
   await program.parseAsync(process.argv);
