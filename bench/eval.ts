@@ -173,6 +173,7 @@ for (const topic of ['race', 'region', 'gender']) {
     {
       ...shippedOptions,
       topics: shipped.model.topics,
+      groups: shipped.model.groups,
       seed: shipped.model.provenance.seed,
     },
   );

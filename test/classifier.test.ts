@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { accumulate, Classifier, WINDOW, WINDOW_STEP } from '../src/engine/classifier/classifier.js';
 import { parseDataset } from '../src/engine/classifier/datasets.js';
 import { featureCount, hashNgrams, type FeatureConfig } from '../src/engine/classifier/features.js';
+import { DEFAULT_GROUPS, GroupMasker, PLACEHOLDER_BASE } from '../src/engine/classifier/groups.js';
 import { builtinModelPath, loadModel } from '../src/engine/classifier/load.js';
 import { binaryMetrics, rocAuc } from '../src/engine/classifier/metrics.js';
 import { deserializeModel, serializeModel } from '../src/engine/classifier/model.js';
@@ -135,6 +136,35 @@ describe('training', () => {
     expect(a).toBeLessThan(2.3);
     expect(b).toBeGreaterThan(-1.3);
     expect(b).toBeLessThan(-0.7);
+  });
+});
+
+describe('group masking', () => {
+  const masker = new GroupMasker(DEFAULT_GROUPS, {});
+  const mask = (text: string) => {
+    const codes = Uint16Array.from(text, (ch) => ch.charCodeAt(0));
+    const out = new Uint16Array(codes.length);
+    return String.fromCharCode(...out.subarray(0, masker.mask(codes, codes.length, out)));
+  };
+  const [RACE, REGION, GENDER] = [0, 1, 2].map((i) => String.fromCharCode(PLACEHOLDER_BASE + i));
+
+  it('replaces group names by their class placeholder, longest first, and leaves slurs alone', () => {
+    expect(mask('河南人和广东人')).toBe(`${REGION}和${REGION}`);
+    expect(mask('女孩子和黑人')).toBe(`${GENDER}和${RACE}`);
+    expect(mask('黑鬼')).toBe('黑鬼');
+    expect(mask('河南')).toBe('河南');
+    expect(mask('')).toBe('');
+  });
+
+  it('makes a model judge every group of a class alike, in any spelling the normaliser folds', () => {
+    const model = trainClassifier(train, { ...TINY, groups: DEFAULT_GROUPS });
+    const c = new Classifier(model);
+    expect(c.harmful('广东人都是垃圾骗子')).toBe(c.harmful('四川人都是垃圾骗子'));
+    expect(c.harmful('廣東人都是垃圾騙子')).toBe(c.harmful('四川人都是垃圾骗子'));
+    expect(c.harmful('我认识的女生都很友善')).toBe(c.harmful('我认识的男性都很友善'));
+    const loaded = deserializeModel(serializeModel(model));
+    expect(loaded.groups).toEqual(DEFAULT_GROUPS);
+    expect(new Classifier(loaded).harmful('老外都是骗子')).toBe(c.harmful('老外都是骗子'));
   });
 });
 
@@ -292,5 +322,6 @@ describe('the shipped model', () => {
     ]);
     expect(model.provenance.license).toMatch(/^Apache-2\.0 \(COLD.*; MIT \(JADE-DB/);
     expect(model.topics.map((t) => t.category)).toEqual(['A2a', 'A2d', 'A2e']);
+    expect(model.groups.map((g) => g.name)).toEqual(['race', 'region', 'gender']);
   });
 });

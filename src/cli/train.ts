@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { Classifier } from '../engine/classifier/classifier.js';
 import { parseDataset, type DatasetFormat } from '../engine/classifier/datasets.js';
 import { binaryMetrics, rocAuc, type BinaryMetrics } from '../engine/classifier/metrics.js';
+import { DEFAULT_GROUPS } from '../engine/classifier/groups.js';
 import { serializeModel, type ModelTopic } from '../engine/classifier/model.js';
 import { DEFAULT_FEATURES, trainClassifier, type TrainExample } from '../engine/classifier/train.js';
 import { HeguiError } from '../engine/errors.js';
@@ -28,6 +29,7 @@ interface TrainCliOptions {
   topics: string;
   name?: string;
   progress: boolean;
+  groups: boolean;
 }
 
 /** COLD's topics and the discrimination categories they correspond to. */
@@ -63,6 +65,7 @@ export function registerTrain(program: Command, run: (work: () => Promise<number
     .option('--folds <n>', 'folds for the out-of-fold calibration', '5')
     .option('--topics <list>', 'topic=category pairs for the per-category outputs ("" for none)', COLD_TOPICS)
     .option('--name <name>', 'model name (default: the output file name)')
+    .option('--no-groups', 'do not mask group names (河南人, 黑人, 女性 …) by class before hashing')
     .option('--no-progress', 'no progress bar')
     .action((options: TrainCliOptions) => run(async () => train(options)));
 }
@@ -144,6 +147,7 @@ async function train(options: TrainCliOptions): Promise<number> {
     epochs,
     calibrationFolds: folds,
     topics,
+    groups: options.groups ? DEFAULT_GROUPS : [],
     seed,
     provenance: {
       name: options.name ?? basename(options.out).replace(/\.bin$/, ''),

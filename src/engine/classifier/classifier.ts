@@ -3,12 +3,13 @@
  * taxonomy categories through the model's topic outputs.
  *
  * One `Classifier` reuses its buffers across calls (a normaliser stream, the code-unit and bucket
- * buffers, the output accumulators), so scoring a text allocates nothing once the buffers have grown
- * to the longest text seen. It is therefore not re-entrant: use one per thread of work (JavaScript
+ * buffers, the output accumulators), so once the buffers have grown to the longest text seen, scoring
+ * a text allocates only the normaliser stream's chunk views — nothing per character or n-gram. It is therefore not re-entrant: use one per thread of work (JavaScript
  * has one per isolate anyway) and copy what you keep out of `scores()` before the next call.
  */
 import { createNormalizer, type NormalizerStream } from '../normalize/index.js';
 import { featureCount, hashNgrams } from './features.js';
+import { GroupMasker } from './groups.js';
 import type { ClassifierModel } from './model.js';
 
 export interface CategoryProbability {
@@ -32,6 +33,8 @@ export class Classifier {
   readonly categories: readonly string[];
   private readonly stream: NormalizerStream;
   private codes = new Uint16Array(256);
+  private masked = new Uint16Array(256);
+  private readonly masker: GroupMasker | undefined;
   private buckets = new Int32Array(1024);
   private normalizedLength = 0;
   private readonly acc: Float64Array;
@@ -41,6 +44,7 @@ export class Classifier {
   constructor(model: ClassifierModel) {
     this.model = model;
     this.stream = createNormalizer(model.normalize).stream();
+    this.masker = model.groups.length > 0 ? new GroupMasker(model.groups, model.normalize) : undefined;
     this.acc = new Float64Array(model.outputs);
     this.bestTopics = new Float64Array(model.outputs);
     this.categories = model.topics.length > 0 ? model.topics.map((t) => t.category) : [model.defaultCategory];
@@ -53,8 +57,19 @@ export class Classifier {
    */
   scores(text: string): Float64Array {
     const large = text.length > LARGE_TEXT;
-    const codes = large ? normalizeFresh(this.model, text) : this.normalizeInto(text);
-    const length = large ? codes.length : this.normalizedLength;
+    let codes = large ? normalizeFresh(this.model, text) : this.normalizeInto(text);
+    let length = large ? codes.length : this.normalizedLength;
+    if (this.masker) {
+      if (large) {
+        const out = new Uint16Array(length);
+        length = this.masker.mask(codes, length, out);
+        codes = out;
+      } else {
+        if (this.masked.length < length) this.masked = new Uint16Array(this.codes.length);
+        length = this.masker.mask(codes, length, this.masked);
+        codes = this.masked;
+      }
+    }
     // Long texts are scored in overlapping windows and the most harmful window counts: the model was
     // trained on comments, and one abusive paragraph must not be diluted by a long benign text.
     let best = -Infinity;
@@ -85,7 +100,7 @@ export class Classifier {
     return out;
   }
 
-  /** Calibrated probability that `text` is harmful. Allocation-free. */
+  /** Calibrated probability that `text` is harmful. */
   harmful(text: string): number {
     return this.scores(text)[0]!;
   }
@@ -100,7 +115,7 @@ export class Classifier {
   }
 
   /**
-   * Raw (uncalibrated) outputs for already normalised code units; the accumulator array is reused.
+   * Raw (uncalibrated) outputs for already normalised (and group-masked) code units; the accumulator array is reused.
    * Exposed for training and calibration.
    */
   logits(codes: Uint16Array, length: number, offset = 0): Float64Array {

@@ -18,6 +18,7 @@ import { crc32 } from 'node:zlib';
 import { HeguiError } from '../errors.js';
 import type { NormalizeOptions } from '../normalize/index.js';
 import { checkFeatureConfig, HASH_VERSION, type FeatureConfig } from './features.js';
+import type { GroupClass } from './groups.js';
 
 const MAGIC = 0x4c434748; // "HGCL" little-endian
 export const MODEL_FORMAT_VERSION = 1;
@@ -55,6 +56,8 @@ export interface ClassifierModel {
   /** Category for a harmful text when the model has no topics, or none applies. */
   readonly defaultCategory: string;
   readonly topics: readonly ModelTopic[];
+  /** Group names masked by class before hashing (see groups.ts); empty = no masking. */
+  readonly groups: readonly GroupClass[];
   /** `outputs` biases. */
   readonly bias: Float64Array;
   /** `outputs` dequantisation scales: weight = weights[i] · scale[output]. */
@@ -74,6 +77,7 @@ interface Header {
   outputs: number;
   defaultCategory: string;
   topics: ModelTopic[];
+  groups?: GroupClass[];
   bias: number[];
   scale: number[];
   calibration: { a: number; b: number };
@@ -107,6 +111,7 @@ export function serializeModel(model: ClassifierModel): Uint8Array {
     outputs: model.outputs,
     defaultCategory: model.defaultCategory,
     topics: [...model.topics],
+    groups: [...model.groups],
     bias: [...model.bias],
     scale: [...model.scale],
     calibration: { ...model.calibration },
@@ -168,6 +173,7 @@ export function deserializeModel(bytes: Uint8Array, where = 'model'): Classifier
     outputs,
     defaultCategory: header.defaultCategory,
     topics: header.topics,
+    groups: header.groups ?? [],
     bias: Float64Array.from(header.bias),
     scale: Float64Array.from(header.scale),
     weights,

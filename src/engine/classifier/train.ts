@@ -15,6 +15,7 @@
 import { createNormalizer, type NormalizeOptions } from '../normalize/index.js';
 import { accumulate, sigmoid } from './classifier.js';
 import { checkFeatureConfig, featureCount, hashNgrams, type FeatureConfig } from './features.js';
+import { GroupMasker, type GroupClass } from './groups.js';
 import {
   quantize,
   type ClassifierModel,
@@ -48,6 +49,8 @@ export interface TrainOptions {
   readonly topics?: readonly ModelTopic[];
   /** Category of a harmful text when there are no topics. */
   readonly defaultCategory?: string;
+  /** Group names to mask by class before hashing (groups.ts; default none). Stored in the model. */
+  readonly groups?: readonly GroupClass[];
   readonly seed?: number;
   /** Provenance fields the caller knows (name, data, licence); the rest is filled in. */
   readonly provenance?: Partial<ModelProvenance>;
@@ -77,8 +80,11 @@ export function encodeExamples(
   normalize: NormalizeOptions | undefined,
   topics: readonly ModelTopic[],
   onProgress?: (done: number, total: number) => void,
+  groups: readonly GroupClass[] = [],
 ): EncodedExamples {
   const normalizer = createNormalizer(normalize);
+  const masker = groups.length > 0 ? new GroupMasker(groups, normalize ?? {}) : undefined;
+  let masked = new Uint16Array(256);
   const offsets = new Int32Array(examples.length + 1);
   let buckets = new Int32Array(1 << 16);
   let size = 0;
@@ -92,9 +98,16 @@ export function encodeExamples(
     const text = normalizer.normalize(ex.text).text;
     if (codes.length < text.length) codes = new Uint16Array(text.length * 2);
     for (let k = 0; k < text.length; k++) codes[k] = text.charCodeAt(k);
-    const need = featureCount(text.length, features);
+    let length = text.length;
+    let input = codes;
+    if (masker) {
+      if (masked.length < length) masked = new Uint16Array(length * 2);
+      length = masker.mask(codes, length, masked);
+      input = masked;
+    }
+    const need = featureCount(length, features);
     if (scratch.length < need) scratch = new Int32Array(need * 2);
-    const n = hashNgrams(codes, text.length, features, scratch);
+    const n = hashNgrams(input, length, features, scratch);
     if (size + n > buckets.length) {
       const grown = new Int32Array(Math.max(size + n, buckets.length * 2));
       grown.set(buckets.subarray(0, size));
@@ -145,8 +158,13 @@ export function trainClassifier(
   const progress = options.onProgress ?? (() => {});
   const resolved = createNormalizer(options.normalize).options;
   const normalize = { ...resolved, collapseRepeats: resolved.collapseRepeats || (false as const) };
-  const data = encodeExamples(examples, features, options.normalize, topics, (d, t) =>
-    progress('features', d, t),
+  const data = encodeExamples(
+    examples,
+    features,
+    options.normalize,
+    topics,
+    (d, t) => progress('features', d, t),
+    options.groups ?? [],
   );
   const n = examples.length;
   const rng = mulberry32(seed);
@@ -362,6 +380,7 @@ function assemble(
     outputs,
     defaultCategory,
     topics: [...topics],
+    groups: [...(options.groups ?? [])],
     bias: Float64Array.from(biases),
     scale,
     weights,
