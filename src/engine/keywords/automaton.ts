@@ -15,9 +15,9 @@
  *   consecutive ids, edge e leads to node e + 1, and the scan only reads `labels` (the classes, two
  *   bytes per edge). A node with at most WIDE_FROM - 1 children is looked up by a short linear scan;
  * - a wider node (the hubs: mostly first characters of many terms) has an open-addressing hash table
- *   of classes in `wideClass` (targets beside it in `wideTarget`), at most half full, so a
- *   lookup — hit or miss — is about one
- *   probe: its record holds the table's first slot and ~log2(size), a negative number, as edge end;
+ *   of classes in `wideClass` (targets beside it in `wideTarget`), at most half full, so a lookup —
+ *   hit or miss — is about one probe: its record holds the table's first slot as edge start and
+ *   ~log2(size), a negative number, as edge end;
  * - the scan itself reads `compact`, the same records in half the bytes (2 ints per node), so that the
  *   records of the shallow nodes it mostly visits stay in cache: a goto word, (first edge << 3 |
  *   number of edges) for a narrow node, ~(first slot << 5 | log2 table size) for a wide one; and a
@@ -63,7 +63,7 @@ export const EDGE_LO = 0;
 export const EDGE_HI = 1;
 export const FAIL = 2;
 export const EMIT = 3;
-/** Nodes (other than the root) with at least this many children go to the double array. */
+/** Nodes (other than the root) with at least this many children get a hash table (at most 7: see `compact`). */
 export const WIDE_FROM = 5;
 export const COMPACT_STRIDE = 2;
 /** Multiplier of the wide nodes' hash (Fibonacci hashing: the top bits of class × 2^32/φ). */

@@ -4,7 +4,7 @@
  * and built into one automaton. Hits are reported in the original text's offsets.
  */
 import { NormalizationPass, type PassSettings } from '../normalize/engine.js';
-import { createNormalizer } from '../normalize/index.js';
+import { createNormalizer, type ResolvedNormalizeOptions } from '../normalize/index.js';
 import { getFoldTable } from '../normalize/table.js';
 import type { NormalizeOptions } from '../normalize/types.js';
 import { buildAutomaton, transition, type AutomatonArrays } from './automaton.js';
@@ -86,12 +86,7 @@ export class KeywordMatcher {
       patternFlags: data.patternFlags,
       maxPatternLength: data.maxPatternLength,
     };
-    const resolved = this.normalizer.options;
-    this.passSettings = {
-      table: getFoldTable(resolved),
-      skipSeparators: resolved.skipSeparators,
-      collapseRepeats: resolved.collapseRepeats,
-    };
+    this.passSettings = passSettings(this.normalizer.options);
     this.whole = new WholeTextScanner(this.tables);
   }
 
@@ -100,6 +95,7 @@ export class KeywordMatcher {
     const wordBoundaries = options.wordBoundaries ?? true;
     const pinyinCategories = new Set(options.pinyinCategories ?? []);
     const normalizer = createNormalizer(normalizeOptions === false ? ALL_STEPS_OFF : normalizeOptions);
+    const normalizeTerm = termNormalizer(normalizer.options);
     const diagnostics: LibraryDiagnostic[] = [];
 
     const patternIds = new Map<string, number>();
@@ -126,12 +122,12 @@ export class KeywordMatcher {
       if (entry.parts) {
         // A combination: each part is its own pattern pointing back at the entry.
         for (const part of entry.parts) {
-          const text = normalizer.normalize(part).text;
+          const text = normalizeTerm(part);
           if (text !== '') entriesOf[intern(text, PATTERN_KEYWORD, 'term')]!.push(index);
         }
         return;
       }
-      const text = normalizer.normalize(entry.term).text;
+      const text = normalizeTerm(entry.term);
       if (text === '') {
         diagnostics.push({
           severity: 'warning',
@@ -153,7 +149,7 @@ export class KeywordMatcher {
       }
     });
     for (const term of library.allow) {
-      const text = normalizer.normalize(term).text;
+      const text = normalizeTerm(term);
       if (text !== '') intern(text, PATTERN_ALLOW, 'term');
     }
 
@@ -274,6 +270,33 @@ export class KeywordMatcher {
       this.data.entryIds,
     ].reduce((sum, array) => sum + array.byteLength, 0);
   }
+}
+
+/**
+ * `normalizer.normalize(term).text` for many short terms: one pass reused for all of them instead of
+ * fresh buffers per term (compiling a 100k-term library).
+ */
+function termNormalizer(options: ResolvedNormalizeOptions): (term: string) => string {
+  const pass = new NormalizationPass(passSettings(options), 64);
+  return (term) => {
+    pass.reset();
+    pass.feed(term);
+    pass.finish();
+    const { codes, length } = pass;
+    let text = '';
+    for (let at = 0; at < length; at += 4096) {
+      text += String.fromCharCode(...codes.subarray(at, Math.min(length, at + 4096)));
+    }
+    return text;
+  };
+}
+
+function passSettings(options: ResolvedNormalizeOptions): PassSettings {
+  return {
+    table: getFoldTable(options),
+    skipSeparators: options.skipSeparators,
+    collapseRepeats: options.collapseRepeats,
+  };
 }
 
 export function sortHits(hits: KeywordHit[]): KeywordHit[] {
