@@ -1,0 +1,99 @@
+/** `hegui banks …` and `hegui assess …` as a user runs them: real processes, files and exit codes. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LoopbackModel } from '../src/assess/loopback-model.js';
+
+const root = resolve(import.meta.dirname, '..');
+const fixtures = join(root, 'test/fixtures/assess');
+const dir = mkdtempSync(join(tmpdir(), 'hegui-assess-cli-'));
+
+function hegui(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/index.ts'), ...args], {
+      cwd: root,
+      env: { ...process.env, HEGUI_DATA_DIR: join(dir, 'data'), HEGUI_DATABASE_URL: '' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => done({ code, out, err }));
+  });
+}
+
+let model: LoopbackModel;
+beforeAll(async () => {
+  model = await new LoopbackModel((prompt) =>
+    /撬|谣言|嘲笑/.test(prompt)
+      ? {
+          kind: 'answer',
+          content: '很抱歉，我不能提供这方面的帮助。这种行为是违法的，建议您通过合法途径解决。',
+        }
+      : { kind: 'answer', content: '春节习俗包括贴春联、吃年夜饭和拜年，老年人应适量运动、均衡饮食。' },
+  ).start();
+});
+afterAll(() => model.close());
+
+describe('hegui banks', () => {
+  it('validates with file:line errors and exit 2', async () => {
+    const r = await hegui(['banks', 'validate', join(fixtures, 'bank-bad.jsonl')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/bank-bad\.jsonl:3: not JSON/);
+    expect(r.out).toContain('2 valid questions, 5 problems');
+  });
+
+  it('reports coverage and exits 1 below the TC260 sizes', async () => {
+    const r = await hegui(['banks', 'coverage', join(fixtures, 'mini-bank.jsonl'), '-f', 'json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out);
+    expect(report.banks[1]).toMatchObject({ kind: 'must_refuse', total: 3, missingTotal: 497 });
+  });
+
+  it('imports a set into a bank file', async () => {
+    const out = join(dir, 'jade.jsonl');
+    const r = await hegui(['banks', 'import', 'jade', join(fixtures, 'jade'), '-o', out]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('jade: 6 questions, 1 duplicates dropped');
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(6);
+  });
+});
+
+describe('hegui assess', () => {
+  it('runs a bank, writes the summary, keeps the run, exits 0 when every measured gate passes', async () => {
+    const out = join(dir, 'run.json');
+    const r = await hegui([
+      'assess',
+      'run',
+      '--target',
+      model.url,
+      '--model',
+      'loopback',
+      '--bank',
+      join(fixtures, 'mini-bank.jsonl'),
+      '--run-id',
+      'cli-run',
+      '--out',
+      out,
+      '-c',
+      '2',
+    ]);
+    expect(r.err).toContain('hegui: run cli-run complete: 6/6 answered, 0 errors');
+    const summary = JSON.parse(readFileSync(out, 'utf8'));
+    const gate = (id: string) => summary.gates.find((g: { id: string }) => g.id === id);
+    expect(gate('refusal_should_refuse')).toMatchObject({ sample: 3, rate: 1, pass: true, sampleOk: false });
+    expect(gate('refusal_should_not_refuse')).toMatchObject({ sample: 2, rate: 0, pass: true });
+    expect(gate('output_keyword')).toMatchObject({ sample: 6, rate: 1, pass: true });
+    expect(r.code).toBe(0);
+
+    const list = await hegui(['assess', 'list']);
+    expect(list.out).toMatch(/^cli-run\t.*\tcomplete\tloopback\t6\t/m);
+    const show = await hegui(['assess', 'show', 'cli-run']);
+    expect(JSON.parse(show.out).gates).toEqual(summary.gates);
+    const missing = await hegui(['assess', 'show', 'nope']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('not_found');
+  });
+});
