@@ -37,7 +37,14 @@ export async function openTestStore(
     ...(dialect === 'postgres' ? { databaseUrl: TEST_DATABASE_URL, schema } : {}),
     ...extra,
   };
-  const store = await openStore(options);
+  let store: Store;
+  try {
+    store = await openStore(options);
+  } catch (err) {
+    if (dialect === 'postgres') await dropSchema(schema).catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     store,
     options,
