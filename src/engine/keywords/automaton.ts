@@ -73,14 +73,21 @@ export const HASH = -1640531535; // 0x9e3779b1 as int32
 export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
   const classOf = new Uint16Array(65536);
   let classCount = 0;
-  // Trie construction: transitions keyed by parent * 65536 + code unit. Plain arrays here are
-  // build-time scratch; the compiled form below is typed arrays only.
-  const children = new Map<number, number>();
-  const parent: number[] = [0];
-  const label: number[] = [0];
-  const nodeDepth: number[] = [0];
-  const terminal: number[] = [-1];
+  // Trie construction. Node count is at most 1 + total pattern length, so the scratch arrays are
+  // sized up front; transitions live in an open-addressing table keyed by (parent, class).
+  let maxNodes = 1;
+  for (const pattern of patterns) maxNodes += pattern.length;
+  const parent = new Int32Array(maxNodes);
+  const label = new Uint16Array(maxNodes);
+  const nodeDepth = new Int32Array(maxNodes);
+  const terminal = new Int32Array(maxNodes).fill(-1);
   const patternLength = new Int32Array(patterns.length);
+  const bits = Math.max(4, 32 - Math.clz32(2 * maxNodes - 1));
+  const mask = (1 << bits) - 1;
+  const slotParent = new Int32Array(1 << bits).fill(-1);
+  const slotClass = new Uint16Array(1 << bits);
+  const slotChild = new Int32Array(1 << bits);
+  let nodeTotal = 1;
 
   for (let p = 0; p < patterns.length; p++) {
     const pattern = patterns[p]!;
@@ -89,19 +96,27 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
     let node = 0;
     for (let i = 0; i < pattern.length; i++) {
       const unit = pattern.charCodeAt(i);
-      if (classOf[unit] === 0) {
+      let c = classOf[unit]!;
+      if (c === 0) {
         if (classCount === 65535) throw new RangeError('too many distinct characters in patterns');
-        classOf[unit] = ++classCount;
+        c = classOf[unit] = ++classCount;
       }
-      const key = node * 65536 + unit;
-      let next = children.get(key);
-      if (next === undefined) {
-        next = parent.length;
-        children.set(key, next);
-        parent.push(node);
-        label.push(classOf[unit]!);
-        nodeDepth.push(nodeDepth[node]! + 1);
-        terminal.push(-1);
+      let h = Math.imul(Math.imul(node, HASH) ^ c, 0x2c1b3c6d) >>> (32 - bits);
+      let next = -1;
+      for (; slotParent[h] !== -1; h = (h + 1) & mask) {
+        if (slotParent[h] === node && slotClass[h] === c) {
+          next = slotChild[h]!;
+          break;
+        }
+      }
+      if (next === -1) {
+        next = nodeTotal++;
+        slotParent[h] = node;
+        slotClass[h] = c;
+        slotChild[h] = next;
+        parent[next] = node;
+        label[next] = c;
+        nodeDepth[next] = nodeDepth[node]! + 1;
       }
       node = next;
     }
@@ -109,7 +124,7 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
     if (terminal[node] === -1) terminal[node] = p;
   }
 
-  const nodeCount = parent.length;
+  const nodeCount = nodeTotal;
   const rootNext = new Int32Array(classCount + 1);
   // Children lists in CSR form (trie ids), sorted by class within each node.
   const trieStart = new Int32Array(nodeCount + 1);
@@ -144,7 +159,7 @@ export function buildAutomaton(patterns: readonly string[]): AutomatonArrays {
     const degree = trieStart[old + 1]! - lo;
     const at = edgeStart[u]!;
     edgeStart[u + 1] = at + degree;
-    edgeClass.set(trieClass.subarray(lo, lo + degree), at);
+    for (let k = 0; k < degree; k++) edgeClass[at + k] = trieClass[lo + k]!;
     out[u] = terminal[old]!;
     depth[u] = nodeDepth[old]!;
   }
