@@ -41,6 +41,16 @@ declare module 'fastify' {
   }
 }
 
+const AUDIT_DEADLINE_MS = 5_000;
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HeguiError('audit_unavailable', `audit append took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** The route label used in metrics and the audit log (the matched route, never the raw URL). */
 function routeOf(request: FastifyRequest): string {
   return request.routeOptions.url ?? 'unmatched';
@@ -144,7 +154,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     metrics.latency.observe({ route: ctx.route }, (performance.now() - ctx.started) / 1000);
     if (ctx.route === '/healthz' || ctx.route === '/readyz' || ctx.route === '/metrics') return true;
     try {
-      await store.audit.append(toAuditEvent(ctx));
+      // A database that accepts connections but hangs must not hold the response forever.
+      await withDeadline(store.audit.append(toAuditEvent(ctx)), AUDIT_DEADLINE_MS);
       return true;
     } catch (err) {
       app.log.error({ err }, 'audit append failed');

@@ -11,6 +11,7 @@ const STATUS: Partial<Record<HeguiErrorCode, number>> = {
   auth_invalid: 401,
   user_suspended: 403,
   not_found: 404,
+  conflict: 409,
   model_not_found: 404,
   body_too_large: 413,
   user_restricted: 429,
@@ -18,6 +19,7 @@ const STATUS: Partial<Record<HeguiErrorCode, number>> = {
   upstream_unavailable: 502,
   detector_failed: 503,
   audit_unavailable: 503,
+  store_unavailable: 503,
   strikes_unavailable: 503,
   upstream_timeout: 504,
 };
