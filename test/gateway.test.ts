@@ -272,9 +272,9 @@ describe('users, audit and operations', () => {
     await ask('user-42', '卖冰毒');
     await ask('user-42', '你好');
     await ask('user-42', '卖冰毒');
-    const restricted = await ask('user-42', '你好').catch((err: unknown) => err as OpenAI.APIError);
+    const restricted = await ask('user-42', '你好').catch((err: unknown) => err as InstanceType<typeof OpenAI.APIError>);
     expect(restricted).toMatchObject({ status: 429, code: 'user_restricted' });
-    const retryAfter = Number((restricted as OpenAI.APIError).headers?.get('retry-after'));
+    const retryAfter = Number((restricted as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(3000); // the default restriction lasts an hour
     expect(retryAfter).toBeLessThanOrEqual(3600);
     // Three in a row: suspended (403), the stricter default rule.
