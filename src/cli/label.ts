@@ -1,5 +1,5 @@
 /**
- * `hegui label apply|verify|inspect|propagate`: GB 45438 labels for images (PNG, JPEG), Markdown and
+ * `hegui label apply|verify|inspect|propagate`: GB 45438 labels for images (PNG, JPEG, WebP), Markdown and
  * plain text. Exit codes: apply 0 written; verify 0 every file compliant, 1 any not; inspect 0, or 1
  * when the labels are inconclusive; propagate 0 written, 1 nothing to mark; 2 usage or input error.
  */
@@ -67,7 +67,7 @@ export function registerLabel(program: Command, run: (work: () => Promise<number
   label
     .command('apply')
     .description('label generated content: implicit XMP/front-matter label, optional visible label')
-    .argument('<in>', 'PNG, JPEG, Markdown (.md) or text file')
+    .argument('<in>', 'PNG, JPEG, WebP, Markdown (.md) or text file')
     .requiredOption('-o, --output <file>', 'labelled output file')
     .requiredOption('--producer <code>', "the producer's 27-character provider code (ContentProducer)")
     .option('--visible', 'images: draw the visible label (AI生成) on an edge or corner')
@@ -111,7 +111,7 @@ export function registerLabel(program: Command, run: (work: () => Promise<number
     .description(
       'platform: fill ContentPropagator, PropagateID, ReservedCode2; Label per found/declared/detected',
     )
-    .argument('<in>', 'PNG, JPEG or Markdown file')
+    .argument('<in>', 'PNG, JPEG, WebP or Markdown file')
     .requiredOption('-o, --output <file>', 'output file')
     .requiredOption('--propagator <code>', "the platform's 27-character provider code (extension 2xxxx)")
     .option('--declared', 'no label found but the uploader declared it AI-generated (Label "2")')

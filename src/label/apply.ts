@@ -126,7 +126,7 @@ function finishImage(
 }
 
 /**
- * Metadata-only labeling of a PNG or JPEG: the label is written at chunk/segment level, the image
+ * Metadata-only labeling of a PNG, JPEG or WebP: the label is written at chunk/segment level, the image
  * data is not touched (no re-encode). Synchronous.
  */
 export function labelImageMetadata(
@@ -137,7 +137,11 @@ export function labelImageMetadata(
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const format = detectImageFormat(buf);
   if (!format)
-    throw new HeguiError('input_invalid', 'unsupported image format (PNG and JPEG are supported)', where);
+    throw new HeguiError(
+      'input_invalid',
+      'unsupported image format (PNG, JPEG and WebP are supported)',
+      where,
+    );
   return finishImage(buf, format, options, undefined, where);
 }
 
@@ -153,7 +157,11 @@ export async function labelImageBuffer(
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const format = detectImageFormat(buf);
   if (!format)
-    throw new HeguiError('input_invalid', 'unsupported image format (PNG and JPEG are supported)', where);
+    throw new HeguiError(
+      'input_invalid',
+      'unsupported image format (PNG, JPEG and WebP are supported)',
+      where,
+    );
   if (!options.visible) return finishImage(buf, format, options, undefined, where);
   refuseLabelled(readImage(buf, where).sites.length, where);
   const visibleOptions = options.visible === true ? {} : options.visible;

@@ -1,7 +1,7 @@
 /** What every container reader returns. */
 import { createHash } from 'node:crypto';
 
-export type ImageFormat = 'png' | 'jpeg';
+export type ImageFormat = 'png' | 'jpeg' | 'webp';
 
 /** One place in a file where an `AIGC` label was found. */
 export interface LabelSite {

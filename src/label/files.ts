@@ -1,6 +1,6 @@
 /**
  * File-level API, mirroring `hegui label apply|verify|inspect|propagate`: detects the kind of file
- * (PNG/JPEG by their magic bytes, Markdown by extension, anything else valid UTF-8 as plain text).
+ * (PNG/JPEG/WebP by their magic bytes, Markdown by extension, anything else valid UTF-8 as plain text).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -28,7 +28,7 @@ import {
   type VerifyReport,
 } from './verify.js';
 
-export type FileKind = 'png' | 'jpeg' | 'markdown' | 'text';
+export type FileKind = 'png' | 'jpeg' | 'webp' | 'markdown' | 'text';
 
 async function load(path: string): Promise<Buffer> {
   try {
@@ -56,7 +56,7 @@ function kindOf(path: string, bytes: Buffer): FileKind {
   if (['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.heic', '.avif'].includes(ext)) {
     throw new HeguiError(
       'input_invalid',
-      'not a PNG or JPEG file (other image formats are not supported yet)',
+      'not a PNG, JPEG or WebP file (other image formats are not supported yet)',
       path,
     );
   }
@@ -68,7 +68,7 @@ function utf8(bytes: Buffer, path: string): string {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch {
-    throw new HeguiError('input_invalid', 'neither a PNG/JPEG image nor UTF-8 text', path);
+    throw new HeguiError('input_invalid', 'neither a PNG/JPEG/WebP image nor UTF-8 text', path);
   }
 }
 
@@ -92,7 +92,7 @@ export async function applyFile(
 ): Promise<ApplyFileResult> {
   const bytes = await load(input);
   const kind = kindOf(input, bytes);
-  if (kind === 'png' || kind === 'jpeg') {
+  if (kind === 'png' || kind === 'jpeg' || kind === 'webp') {
     const result = await labelImageBuffer(bytes, options, input);
     await save(output, result.bytes);
     return { kind, label: result.label, report: result.report };
@@ -115,7 +115,7 @@ export async function applyFile(
 export async function verifyFile(path: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const bytes = await load(path);
   const kind = kindOf(path, bytes);
-  if (kind === 'png' || kind === 'jpeg') return verifyImage(bytes, options, path);
+  if (kind === 'png' || kind === 'jpeg' || kind === 'webp') return verifyImage(bytes, options, path);
   const text = utf8(bytes, path);
   return kind === 'markdown' ? verifyMarkdown(text, options) : verifyPlainText(text, options);
 }
@@ -127,7 +127,8 @@ export async function inspectFile(
 ): Promise<InspectReport & { kind: FileKind }> {
   const bytes = await load(path);
   const kind = kindOf(path, bytes);
-  if (kind === 'png' || kind === 'jpeg') return { kind, ...inspectImage(bytes, options, path) };
+  if (kind === 'png' || kind === 'jpeg' || kind === 'webp')
+    return { kind, ...inspectImage(bytes, options, path) };
   const text = utf8(bytes, path);
   if (kind === 'markdown') return { kind, ...inspectMarkdown(text, options) };
   const verify = verifyPlainText(text, options);
@@ -160,7 +161,7 @@ export async function propagateFile(
 ): Promise<PropagateResult & { kind: FileKind; written: boolean }> {
   const bytes = await load(input);
   const kind = kindOf(input, bytes);
-  if (kind === 'png' || kind === 'jpeg') {
+  if (kind === 'png' || kind === 'jpeg' || kind === 'webp') {
     const result = propagateImage(bytes, options, input);
     if (result.bytes) await save(output, result.bytes);
     return { kind, ...result, written: result.bytes !== undefined };

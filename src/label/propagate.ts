@@ -147,7 +147,7 @@ function propagatedLabel(
   return label;
 }
 
-/** Propagates a PNG or JPEG: inspects it and, unless unlabelled or inconclusive, writes the label. */
+/** Propagates a PNG, JPEG or WebP: inspects it and, unless unlabelled or inconclusive, writes the label. */
 export function propagateImage(
   bytes: Uint8Array,
   options: PropagateOptions,

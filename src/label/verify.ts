@@ -18,7 +18,7 @@ import { parseProviderCode } from './provider-code.js';
 import { hasExplicitTextLabel, readMarkdownLabel, textDigest } from './text.js';
 import { measureStamp, minTextHeight } from './visible.js';
 
-export type LabelledFormat = 'png' | 'jpeg' | 'markdown' | 'text';
+export type LabelledFormat = 'png' | 'jpeg' | 'webp' | 'markdown' | 'text';
 
 export interface Finding {
   readonly code: string;
@@ -206,7 +206,7 @@ function visibleGeometry(draft: Draft, info: ContainerInfo, record: VisibleRecor
 }
 
 /**
- * Metadata-only verification of a PNG or JPEG (synchronous, no decoding). With `requireVisible`
+ * Metadata-only verification of a PNG, JPEG or WebP (synchronous, no decoding). With `requireVisible`
  * it checks the recorded stamp geometry; `verifyImage` also measures the stamp's pixels.
  */
 export function verifyImageMetadata(

@@ -150,8 +150,8 @@ export interface EncodeOptions {
  * Fast path (8-bit sRGB or grey, no ICC profile, no EXIF rotation — what image models return):
  * decode to raw pixels while librsvg renders the stamp, blend the stamp into its small rectangle
  * in JS, encode, and carry the input's metadata (EXIF, XMP, text chunks, resolution) over at
- * chunk/segment level. This avoids libvips compositing the whole frame. Otherwise sharp applies
- * the EXIF orientation and composites with the metadata kept (ICC profile included).
+ * chunk/segment level. This avoids libvips compositing the whole frame. Otherwise (and for WebP)
+ * sharp applies the EXIF orientation and composites with the metadata kept (ICC profile included).
  */
 export async function stampImage(
   bytes: Uint8Array,
@@ -161,8 +161,13 @@ export async function stampImage(
   const meta = await sharp(bytes, { failOn: 'error' }).metadata();
   const quality = options.quality ?? 90;
   const encode = (image: Sharp) =>
-    format === 'png' ? image.png().toBuffer() : image.jpeg({ quality }).toBuffer();
+    format === 'png'
+      ? image.png().toBuffer()
+      : format === 'jpeg'
+        ? image.jpeg({ quality }).toBuffer()
+        : image.webp({ quality }).toBuffer();
   const fast =
+    format !== 'webp' &&
     (meta.orientation ?? 1) === 1 &&
     meta.icc === undefined &&
     meta.depth === 'uchar' &&
