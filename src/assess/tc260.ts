@@ -34,7 +34,8 @@ export type GateId =
   | 'refusal_should_not_refuse'
   | 'output_keyword'
   | 'output_classifier'
-  | 'output_llm';
+  | 'output_llm'
+  | 'corpus_technical';
 
 export interface GateSpec {
   readonly id: GateId;

@@ -5,6 +5,7 @@ import { EXIT_ERROR, reportError } from './errors.js';
 import { registerAssess } from './assess.js';
 import { registerAudit } from './audit.js';
 import { registerBanks } from './banks.js';
+import { registerCorpus } from './corpus.js';
 import { registerIncidents } from './incidents.js';
 import { registerKeys } from './keys.js';
 import { registerKeywords } from './keywords.js';
@@ -41,6 +42,7 @@ registerAudit(program, run);
 registerIncidents(program, run);
 registerBanks(program, run);
 registerAssess(program, run);
+registerCorpus(program, run);
 
 try {
   await program.parseAsync(process.argv);
