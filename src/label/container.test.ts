@@ -1,11 +1,14 @@
 import sharp from 'sharp';
 import { crc32 } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { emptyLabel, labelToJson } from './model.js';
 import { readImage, writeImageLabel } from './container.js';
 import { parseJpeg } from './jpeg.js';
 import { makeChunk, parsePngChunks } from './png.js';
 import { findAigcInXmp } from './xmp.js';
 
+const PRODUCER = '001191110102MACQD9K64010000';
 const JSON1 = '{"Label":"1","ContentProducer":"001191110102MACQD9K64010000","ProduceID":"a"}';
 const JSON2 = '{"Label":"1","ContentProducer":"001191110102MACQD9K64010000","ProduceID":"b"}';
 
@@ -146,5 +149,30 @@ describe('jpeg segments', () => {
   it('rejects a JPEG cut before its image data', async () => {
     const input = await noisy('jpeg');
     expect(() => readImage(input.subarray(0, 30))).toThrow(/JPEG/);
+  });
+});
+
+describe('label round trip (property)', () => {
+  it('any label JSON written into PNG, JPEG or WebP reads back identically, digest unchanged', async () => {
+    const inputs = [
+      await noisy('png'),
+      await noisy('jpeg'),
+      await sharp(await noisy('png'))
+        .webp()
+        .toBuffer(),
+    ];
+    const digests = inputs.map((b) => readImage(b).digest());
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.constantFrom(0, 1, 2), (id, which) => {
+        const json = labelToJson({ ...emptyLabel('1'), ContentProducer: PRODUCER, ProduceID: id });
+        const out = readImage(writeImageLabel(inputs[which] as Buffer, json));
+        return (
+          out.sites.length === 1 &&
+          out.sites[0]?.json === json &&
+          out.digest().equals(digests[which] as Buffer)
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 });

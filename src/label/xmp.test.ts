@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { emptyLabel, labelToJson } from './model.js';
 import { escapeXmlText, findAigcInXmp, newXmpPacket, upsertAigc } from './xmp.js';
 
 const JSON1 = '{"Label":"1","ContentProducer":"A&B<C>","ProduceID":"x"}';
@@ -44,5 +46,24 @@ describe('XMP TC260:AIGC', () => {
   it('ignores the property under a different namespace and refuses a packet without rdf:RDF', () => {
     expect(findAigcInXmp(FOREIGN.replace('<dc:creator>', '<dc:AIGC>x</dc:AIGC><dc:creator>'))).toEqual([]);
     expect(() => upsertAigc('<x:xmpmeta xmlns:x="adobe:ns:meta/"></x:xmpmeta>', JSON1)).toThrow(/rdf:RDF/);
+  });
+});
+
+describe('XMP escaping (property)', () => {
+  it('any label JSON survives a write into a packet and a read back, in element and attribute form', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), (id, producer) => {
+        const json = labelToJson({ ...emptyLabel('1'), ContentProducer: producer, ProduceID: id });
+        const packet = upsertAigc(FOREIGN, json);
+        const attr = FOREIGN.replace(
+          '<RDF:Description RDF:about=""',
+          `<RDF:Description RDF:about="" xmlns:t='http://www.tc260.org.cn/ns/AIGC/1.0/' t:AIGC='x'`,
+        );
+        return (
+          JSON.stringify(findAigcInXmp(packet)) === JSON.stringify([json]) &&
+          JSON.stringify(findAigcInXmp(upsertAigc(attr, json))) === JSON.stringify([json])
+        );
+      }),
+    );
   });
 });
