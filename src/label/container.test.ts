@@ -118,6 +118,10 @@ describe('png chunks', () => {
     expect(readImage(writeImageLabel(withText, JSON2)).sites).toEqual([
       { location: 'png:tEXt:AIGC', json: JSON2 },
     ]);
+    const chinese = JSON2.replace('"b"', '"标识"');
+    expect(readImage(writeImageLabel(withText, chinese)).sites).toEqual([
+      { location: 'png:iTXt:AIGC', json: chinese },
+    ]);
     const broken = Buffer.from(withText);
     broken.writeUInt8((broken[ihdrEnd + 12] ?? 0) ^ 1, ihdrEnd + 12);
     expect(readImage(broken).problems[0]).toMatch(/bad CRC/);

@@ -178,7 +178,8 @@ export function writePngLabel(bytes: Buffer, json: string, where = 'png'): Buffe
       target = {
         chunk,
         replacement:
-          chunk.type === 'iTXt'
+          // tEXt is Latin-1: anything beyond it goes into an iTXt (UTF-8) in the same place.
+          chunk.type === 'iTXt' || !/^[\x20-\xff]*$/.test(json)
             ? iTXt('AIGC', json)
             : makeChunk('tEXt', Buffer.from(`AIGC\0${json}`, 'latin1')),
       };
