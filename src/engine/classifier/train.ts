@@ -63,7 +63,7 @@ export interface TrainOptions {
   readonly onOutOfFold?: (probabilities: Float64Array, labels: Uint8Array) => void;
 }
 
-export const DEFAULT_FEATURES: FeatureConfig = { bits: 20, minN: 1, maxN: 3 };
+export const DEFAULT_FEATURES: FeatureConfig = { bits: 20, minN: 1, maxN: 2 };
 
 /** Hashed examples: the buckets of example i are `buckets[offsets[i], offsets[i+1])`. */
 export interface EncodedExamples {
