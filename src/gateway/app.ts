@@ -16,10 +16,12 @@ import { pseudonymize } from '../store/index.js';
 import type { GatewayConfig } from './config.js';
 import { newContext, toAuditEvent, type RequestContext } from './context.js';
 import { errorBody, toHttpError } from './errors.js';
+import type { Labeler } from './labeling.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { ModeratorRegistry } from './moderation.js';
 import { registerChatRoutes } from './routes/chat.js';
 import { registerOpenAiRoutes } from './routes/openai.js';
+import { registerImageRoutes } from './routes/images.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import type { UpstreamRouter } from './upstream.js';
 
@@ -31,6 +33,7 @@ export interface GatewayDeps {
   readonly moderators: ModeratorRegistry;
   readonly upstreams: UpstreamRouter;
   readonly metrics: GatewayMetrics;
+  readonly labeler: Labeler;
   /** pino logger shared with the strike ladder; omitted → Fastify's own per the config's level. */
   readonly logger?: FastifyBaseLogger;
 }
@@ -46,7 +49,10 @@ const AUDIT_DEADLINE_MS = 5_000;
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HeguiError('audit_unavailable', `audit append took longer than ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new HeguiError('audit_unavailable', `audit append took longer than ${ms} ms`)),
+      ms,
+    );
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
@@ -187,6 +193,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   registerOpsRoutes(app, shared);
   registerChatRoutes(app, shared);
   registerOpenAiRoutes(app, shared);
+  registerImageRoutes(app, shared);
   return app;
 }
 

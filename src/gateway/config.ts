@@ -23,6 +23,28 @@ const UpstreamSchema = z.strictObject({
 });
 export type UpstreamConfig = z.infer<typeof UpstreamSchema>;
 
+/** GB 45438 labels on what the gateway returns. */
+const LabelingSchema = z.strictObject({
+  /**
+   * The provider's 27-character code (TC260-PG-20252A: `00` + `11` + USCC + extension `1xxxx`), written
+   * into every implicit label as ContentProducer. Without it no implicit label is produced, and images
+   * are refused (they must carry one).
+   */
+  producer: z.string().nullable().default(null),
+  /** Ed25519 / ECDSA P-256 private key (PEM file) to sign implicit labels; optional. */
+  signKey: z.string().nullable().default(null),
+  /**
+   * Explicit text label on chat answers: `none` (the product's interface shows a persistent label
+   * instead, GB 45438 interactive interfaces), `prefix`, `suffix` or `both`.
+   */
+  text: z.enum(['none', 'prefix', 'suffix', 'both']).default('none'),
+  /** Visible label stamped on generated images (edge/corner, ≥ 5 % of the shorter side). */
+  imageVisible: z.boolean().default(true),
+  /** Images the upstream returns as a URL: fetch and return them labelled (`fetch`), or refuse (`reject`). */
+  imageUrls: z.enum(['fetch', 'reject']).default('fetch'),
+});
+export type LabelingConfig = z.infer<typeof LabelingSchema>;
+
 export const GatewayConfigSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.int().min(0).max(65535).default(8787),
@@ -50,6 +72,7 @@ export const GatewayConfigSchema = z.strictObject({
   /** Strike ladder settings; see src/governance/strikes. */
   strikes: z.record(z.string(), z.unknown()).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  labeling: LabelingSchema.prefault({}),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 
@@ -85,6 +108,11 @@ export const ENVIRONMENT: readonly { name: string; field: string; help: string }
     name: 'HEGUI_SECRET_KEY',
     field: 'secretKey',
     help: '32-byte key, hex or base64 (evidence encryption, pseudonyms)',
+  },
+  {
+    name: 'HEGUI_PRODUCER_CODE',
+    field: 'labeling.producer',
+    help: 'your 27-character provider code for GB 45438 labels',
   },
   { name: 'HEGUI_LOG_LEVEL', field: 'logLevel', help: 'pino log level (default info)' },
 ];
@@ -132,6 +160,12 @@ export function loadGatewayConfig(
   set('redisUrl', env.HEGUI_REDIS_URL);
   set('secretKey', env.HEGUI_SECRET_KEY);
   set('logLevel', env.HEGUI_LOG_LEVEL);
+  if (env.HEGUI_PRODUCER_CODE) {
+    raw.labeling = {
+      ...((raw.labeling as Record<string, unknown>) ?? {}),
+      producer: env.HEGUI_PRODUCER_CODE,
+    };
+  }
   if (env.HEGUI_UPSTREAM_URL) {
     const upstreams = Array.isArray(raw.upstreams) ? [...(raw.upstreams as unknown[])] : [];
     upstreams.push({

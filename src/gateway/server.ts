@@ -10,6 +10,7 @@ import { createStrikeLadder, parseStrikeConfig, type StrikeLadder } from '../gov
 import { loadOrCreateSecret, openStore, type Store } from '../store/index.js';
 import { buildGateway } from './app.js';
 import type { GatewayConfig } from './config.js';
+import { Labeler } from './labeling.js';
 import { GatewayMetrics } from './metrics.js';
 import { ModeratorRegistry } from './moderation.js';
 import { UpstreamRouter } from './upstream.js';
@@ -59,7 +60,18 @@ export async function startGateway(
     onFallback: (operation) => metrics.strikeFallbacks.inc({ operation }),
   });
   const upstreams = new UpstreamRouter(config.upstreams);
-  const app = await buildGateway({ config, store, strikes, secret, moderators, upstreams, metrics, logger });
+  const labeler = new Labeler(config.labeling);
+  const app = await buildGateway({
+    config,
+    store,
+    strikes,
+    secret,
+    moderators,
+    upstreams,
+    metrics,
+    logger,
+    labeler,
+  });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {

@@ -26,6 +26,9 @@ interface ChoiceState {
   tools: Map<number, ToolCallBuffer>;
   /** Everything the model produced for this choice (kept only for encrypted evidence on a block). */
   seen: string;
+  /** Content actually sent to the client (what the implicit label describes). */
+  sent: string;
+  started: boolean;
   finished: boolean;
 }
 
@@ -56,6 +59,8 @@ export interface RelayOptions {
   abort(): void;
   /** Called on a block before the final chunk goes out (incident, evidence); may reject. */
   onBlock(block: RelayBlock): Promise<void>;
+  /** GB 45438: explicit label as first/last content delta; implicit label (JSON) in each finish chunk. */
+  label?: { first?: string; last?: string; implicit?: (sent: string) => string | null };
 }
 
 const ACTION_RANK = { allow: 0, redact: 1, review: 2, block: 3 } as const;
@@ -83,6 +88,8 @@ export async function relayChatStream(
         reasoning: moderator.stream({ direction: 'output' }),
         tools: new Map(),
         seen: '',
+        sent: '',
+        started: false,
         finished: false,
       };
       choices.set(index, s);
@@ -120,8 +127,11 @@ export async function relayChatStream(
         owed: { field: 'reasoning_content', text: reasoningTail.text },
       });
     }
-    if (tail.text !== '')
-      await options.send(chunkWith({ index, delta: { content: tail.text }, finish_reason: null }));
+    const last = options.label?.last ?? '';
+    if (tail.text + last !== '') {
+      s.sent += tail.text + last;
+      await options.send(chunkWith({ index, delta: { content: tail.text + last }, finish_reason: null }));
+    }
     if (reasoningTail.text !== '') {
       await options.send(
         chunkWith({ index, delta: { reasoning_content: reasoningTail.text }, finish_reason: null }),
@@ -145,7 +155,13 @@ export async function relayChatStream(
       }));
       await options.send(chunkWith({ index, delta: { tool_calls }, finish_reason: null }));
     }
-    await options.send(chunkWith({ ...rest, index, delta: {}, finish_reason: finishReason }));
+    const implicit = options.label?.implicit?.(s.sent) ?? null;
+    await options.send(
+      chunkWith(
+        { ...rest, index, delta: {}, finish_reason: finishReason },
+        implicit === null ? {} : { hegui: { aigc: implicit } },
+      ),
+    );
   };
 
   const handleChunk = async (chunk: Json) => {
@@ -210,6 +226,12 @@ export async function relayChatStream(
         }
         delete delta.tool_calls;
       }
+      if (!s.started) {
+        s.started = true;
+        const first = options.label?.first;
+        if (first) delta.content = first + (typeof delta.content === 'string' ? delta.content : '');
+      }
+      if (typeof delta.content === 'string') s.sent += delta.content;
       const meaningful = Object.entries(delta).some(
         ([key, value]) => !((key === 'content' || key === 'reasoning_content') && value === ''),
       );

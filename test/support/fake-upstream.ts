@@ -26,6 +26,8 @@ export interface SeenRequest {
 export class FakeUpstream {
   behaviour: Behaviour = { kind: 'reply', content: '你好，我是助手。' };
   readonly requests: SeenRequest[] = [];
+  /** PNG bytes served for image generation (as b64_json, or at /img.png when `url` is asked for). */
+  image: Buffer | null = null;
   private server!: Server;
   url = '';
 
@@ -70,6 +72,23 @@ export class FakeUpstream {
     const model = typeof seen.body.model === 'string' ? seen.body.model : 'fake-model';
     const b = this.behaviour;
 
+    if (req.url === '/img.png' && this.image) {
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.end(this.image);
+      return;
+    }
+    if (req.url?.endsWith('/images/generations') && this.image) {
+      const asUrl = seen.body.response_format === 'url';
+      const origin = this.url.replace(/\/v1$/, '');
+      return json(res, 200, {
+        created: 1,
+        data: [
+          asUrl
+            ? { url: `${origin}/img.png`, revised_prompt: '一只猫' }
+            : { b64_json: this.image.toString('base64'), revised_prompt: '一只猫' },
+        ],
+      });
+    }
     if (req.url?.endsWith('/models'))
       return json(res, 200, {
         object: 'list',

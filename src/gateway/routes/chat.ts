@@ -15,6 +15,7 @@ import { refusalChunks, refusalCompletion, refusalText, type HeguiField } from '
 import { chatRequestSlots, chatResponseSlots } from '../slots.js';
 import { relayChatStream, type RelayBlock } from '../stream-relay.js';
 import { readUpstreamJson, upstreamFailure } from '../upstream-response.js';
+import { IMPLICIT_LABEL_HEADER } from '../../label/text.js';
 
 type Json = Record<string, unknown>;
 
@@ -104,8 +105,24 @@ export function registerChatRoutes(app: FastifyInstance, shared: GatewayShared):
         direction: 'output',
         categories: output.categories,
       };
-    } else if (gate.warning) {
-      json.hegui = { request_id: ctx.requestId, warning: gate.warning };
+    } else {
+      let implicit: string | null = null;
+      for (const choice of (json.choices as Json[] | undefined) ?? []) {
+        const message = choice.message as Json | undefined;
+        if (message && typeof message.content === 'string') {
+          const labelled = deps.labeler.text(message.content);
+          message.content = labelled.text;
+          implicit ??= labelled.implicit;
+        }
+      }
+      if (implicit !== null) reply.header(IMPLICIT_LABEL_HEADER, implicit);
+      if (gate.warning || implicit !== null) {
+        json.hegui = {
+          request_id: ctx.requestId,
+          ...(gate.warning ? { warning: gate.warning } : {}),
+          ...(implicit !== null ? { aigc: implicit } : {}),
+        };
+      }
     }
     if (!(await shared.audit(ctx))) {
       return reply
@@ -202,6 +219,7 @@ export function registerChatRoutes(app: FastifyInstance, shared: GatewayShared):
         moderator,
         send,
         abort: () => controller.abort(),
+        label: { ...deps.labeler.deltas, implicit: (sent) => deps.labeler.implicitFor(sent) },
         onBlock: async (block: RelayBlock) => {
           deps.metrics.streamCuts.inc();
           const categories = block.verdict.categories.filter((c) => c.action !== 'allow').map((c) => c.code);
