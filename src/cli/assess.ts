@@ -2,7 +2,7 @@
  * `hegui assess run|list|show|train-refusal`: run the TC260 test banks against any OpenAI-compatible
  * endpoint (hegui itself or a model), judge and store every answer, and print the gates.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { assembleModerator } from '../engine/assemble.js';
@@ -20,6 +20,12 @@ import { runAssessment } from '../assess/runner.js';
 import { RunStore } from '../assess/runstore.js';
 import type { RunSummary } from '../assess/summary.js';
 import { resolveStoreOptions } from '../store/index.js';
+import { coverageReport } from '../engine/keywords/coverage.js';
+import type { CorpusReport } from '../assess/corpus.js';
+import { htmlToPdf } from '../assess/report/browser.js';
+import { buildReport, loadRunForReport } from '../assess/report/build.js';
+import { compareRuns, formatComparison } from '../assess/report/compare.js';
+import { loadServiceInfo } from '../assess/service.js';
 import { EXIT_ALLOW, EXIT_FLAGGED } from './errors.js';
 import { addStoreOptions, withStore } from './keys.js';
 
@@ -135,6 +141,62 @@ export function registerAssess(program: Command, run: Run): void {
       ),
   );
 
+  addStoreOptions(
+    assess
+      .command('report')
+      .description(
+        'self-contained HTML report (Chinese, English switch) with charts and the clause table; PDF via Chromium',
+      )
+      .argument('<run>', 'a run id, or the run.json written by hegui assess run')
+      .requiredOption('--html <file>', 'HTML file to write')
+      .option('--pdf <file>', 'also print it to PDF with Chromium')
+      .option('--service <file>', 'service information YAML (provider, service, signatories …)')
+      .option('--corpus <file>', 'a corpus scan report (hegui corpus scan --out)')
+      .option('--policy <file>', 'policy whose keyword library and classifier the report describes'),
+  ).action(
+    (
+      ref: string,
+      options: StoreCli & { html: string; pdf?: string; service?: string; corpus?: string; policy?: string },
+    ) =>
+      run(async () => {
+        const loaded = await withRuns(options, (runs) => loadRunForReport(runs, ref));
+        const assembled = assembleModerator(options.policy ? { policy: options.policy } : {});
+        const { html } = buildReport(loaded, {
+          keywords: coverageReport(assembled.library),
+          ...(assembled.classifier ? { classifierCategories: assembled.classifier.categories } : {}),
+          ...(options.service ? { service: loadServiceInfo(options.service) } : {}),
+          ...(options.corpus ? { corpus: readJson<CorpusReport>(options.corpus) } : {}),
+        });
+        writeFileSync(options.html, html);
+        if (options.pdf) await htmlToPdf(html, options.pdf);
+        process.stderr.write(
+          `${options.html}${options.pdf ? `, ${options.pdf}` : ''}: run ${loaded.summary.runId}\n`,
+        );
+        return EXIT_ALLOW;
+      }),
+  );
+
+  addStoreOptions(
+    assess
+      .command('compare')
+      .description('what changed between two runs, per gate and per category')
+      .argument('<a>', 'run id or run.json (before)')
+      .argument('<b>', 'run id or run.json (after)')
+      .option('-f, --format <format>', 'text or json', 'text'),
+  ).action((a: string, b: string, options: StoreCli & { format: string }) =>
+    run(async () => {
+      const [ra, rb] = await withRuns(options, async (runs) => [
+        await loadRunForReport(runs, a),
+        await loadRunForReport(runs, b),
+      ]);
+      const comparison = compareRuns(ra.summary, rb.summary);
+      process.stdout.write(
+        options.format === 'json' ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparison(comparison),
+      );
+      return comparison.gates.some((g) => g.passA && !g.passB) ? EXIT_FLAGGED : EXIT_ALLOW;
+    }),
+  );
+
   assess
     .command('train-refusal')
     .description('train the refusal model on JADE-DB v3 alignment answers (safe = refusal, unsafe = answer)')
@@ -160,6 +222,14 @@ export function registerAssess(program: Command, run: Run): void {
         return EXIT_ALLOW;
       }),
     );
+}
+
+function readJson<T>(path: string): T {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (err) {
+    throw new HeguiError('input_invalid', (err as Error).message, path, { cause: err });
+  }
 }
 
 async function runCommand(options: RunCli): Promise<number> {
