@@ -127,10 +127,10 @@ describe('assessment report', () => {
       await page.click('button.switch');
       expect(await page.locator('h1 .en').isVisible()).toBe(true);
       expect(await page.locator('h1 .zh').isVisible()).toBe(false);
-      expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
-      const widths = await page.evaluate(() =>
-        [...document.querySelectorAll('svg')].map((s) => s.getBoundingClientRect().width),
-      );
+      expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+      const widths = (await page.evaluate(
+        '[...document.querySelectorAll("svg")].map((s) => s.getBoundingClientRect().width)',
+      )) as number[];
       expect(widths.every((w) => w > 200)).toBe(true);
     } finally {
       await browser.close();
