@@ -1,6 +1,7 @@
 /** `hegui banks …` and `hegui assess …` as a user runs them: real processes, files and exit codes. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,5 +96,68 @@ describe('hegui assess', () => {
     const missing = await hegui(['assess', 'show', 'nope']);
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('not_found');
+  });
+
+  it('writes the report, compares runs and builds the dossier zip', async () => {
+    const html = join(dir, 'report.html');
+    const r = await hegui([
+      'assess',
+      'report',
+      'cli-run',
+      '--html',
+      html,
+      '--service',
+      join(fixtures, 'service.yaml'),
+    ]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(html, 'utf8')).toContain('示例科技有限公司');
+    const cmp = await hegui(['assess', 'compare', 'cli-run', join(dir, 'run.json')]);
+    expect(cmp.code).toBe(0);
+    expect(cmp.out).toMatch(/✓✓ refusal_should_refuse\s+100\.0%\s+100\.0%/);
+    const zip = join(dir, 'dossier.zip');
+    const d = await hegui([
+      'dossier',
+      '--out',
+      zip,
+      '--run',
+      'cli-run',
+      '--service',
+      join(fixtures, 'service.yaml'),
+    ]);
+    expect(d.code).toBe(0);
+    const names = Object.keys(unzipSync(readFileSync(zip)));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        '00-备案材料清单-checklist.md',
+        '02-安全评估报告-report.html',
+        '03-关键词库覆盖-keywords.txt',
+        '04-测试题库统计-banks.txt',
+        '07-语料标注规则模板-annotation-rules.md',
+      ]),
+    );
+  });
+});
+
+describe('hegui corpus scan', () => {
+  it('scans a JSONL corpus and flags a source over 5 %', async () => {
+    const corpus = join(dir, 'corpus.jsonl');
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({
+        text: i % 4 === 0 ? '有人在卖冰毒。' : '今天天气很好。',
+        source: i < 20 ? 'a.example' : 'b.example',
+      }),
+    );
+    writeFileSync(corpus, `${lines.join('\n')}\n`);
+    const out = join(dir, 'corpus-report.json');
+    const r = await hegui(['corpus', 'scan', corpus, '--ratio', '1', '--seed', '2', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('qualified 30/40 = 75.00 %');
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(
+      report.sources.map((s: { source: string; overLimit: boolean }) => [s.source, s.overLimit]),
+    ).toEqual([
+      ['a.example', true],
+      ['b.example', true],
+    ]);
   });
 });

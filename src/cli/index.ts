@@ -6,6 +6,7 @@ import { registerAssess } from './assess.js';
 import { registerAudit } from './audit.js';
 import { registerBanks } from './banks.js';
 import { registerCorpus } from './corpus.js';
+import { registerDossier } from './dossier.js';
 import { registerIncidents } from './incidents.js';
 import { registerKeys } from './keys.js';
 import { registerKeywords } from './keywords.js';
@@ -43,6 +44,7 @@ registerIncidents(program, run);
 registerBanks(program, run);
 registerAssess(program, run);
 registerCorpus(program, run);
+registerDossier(program, run);
 
 try {
   await program.parseAsync(process.argv);
