@@ -198,6 +198,13 @@ describe('streaming', () => {
       // the SDK may end the iteration or throw on abort; either way the client is gone
     }
     expect(n).toBeGreaterThanOrEqual(3);
+    // Audited as the client's doing, not an upstream failure.
+    let event: { status: number; errorCode: string | null } | undefined;
+    for (let i = 0; i < 100 && !event; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      event = (await t.gateway.store.audit.list({ limit: 5 })).find((e) => e.errorCode === 'client_closed');
+    }
+    expect(event).toMatchObject({ status: 499 });
     expect(await t.upstream.waitForAbort()).toBe(true);
   });
 });
@@ -272,9 +279,13 @@ describe('users, audit and operations', () => {
     await ask('user-42', '卖冰毒');
     await ask('user-42', '你好');
     await ask('user-42', '卖冰毒');
-    const restricted = await ask('user-42', '你好').catch((err: unknown) => err as InstanceType<typeof OpenAI.APIError>);
+    const restricted = await ask('user-42', '你好').catch(
+      (err: unknown) => err as InstanceType<typeof OpenAI.APIError>,
+    );
     expect(restricted).toMatchObject({ status: 429, code: 'user_restricted' });
-    const retryAfter = Number((restricted as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after'));
+    const retryAfter = Number(
+      (restricted as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after'),
+    );
     expect(retryAfter).toBeGreaterThan(3000); // the default restriction lasts an hour
     expect(retryAfter).toBeLessThanOrEqual(3600);
     // Three in a row: suspended (403), the stricter default rule.

@@ -22,6 +22,7 @@ export type HeguiErrorCode =
   | 'audit_unavailable'
   | 'strikes_unavailable'
   | 'not_found'
+  | 'client_closed'
   | 'store_unavailable'
   | 'conflict'
   | 'evidence_unreadable'

@@ -66,6 +66,9 @@ interface Span {
   replacement: string;
 }
 
+/** Characters without which no PII value can occur (digits, @, the colon of IPv6), incl. full-width forms. */
+const PII_TRIGGER = /[0-9@:\uff10-\uff19\uff20\uff1a]/;
+
 /** Characters that can be part of a PII value; a stream holds back a trailing run of them. */
 const PII_CHAR =
   /[0-9A-Za-z@.+\-_()（）·:\s\uff10-\uff19\uff21-\uff3a\uff41-\uff5a京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领警学挂]/;
@@ -276,6 +279,8 @@ export function createModerator(parts: ModeratorParts): Moderator {
     /** Keyword evidence confirmed but not yet released (absolute offsets). */
     let pendingKeywords: Evidence[] = [];
     let ended = false;
+    /** Set as soon as any evidence asks for a block (saves scanning the evidence on every chunk). */
+    let blockSeen = false;
     const combos = new Map<KeywordEntry, Set<number>>();
 
     /** In a stream a keyword hit is judged by the classifier on the text seen so far. */
@@ -287,6 +292,7 @@ export function createModerator(parts: ModeratorParts): Moderator {
       for (const e of keywordEvidence(matcher, hits, direction, combos, harmfulOnce)) {
         evidence.push(e);
         pendingKeywords.push(e);
+        if (e.action === 'block') blockSeen = true;
       }
     };
 
@@ -294,7 +300,9 @@ export function createModerator(parts: ModeratorParts): Moderator {
     const release = (limit: number, final: boolean): string => {
       const window = all.slice(released);
       let cut = limit - released;
-      const pii = piiTypes.length > 0 ? detectPii(window, { types: piiTypes }) : [];
+      // Every PII value holds a digit, an @ or an IPv6 colon: text without one needs no recogniser run.
+      const pii =
+        piiTypes.length > 0 && PII_TRIGGER.test(window) ? detectPii(window, { types: piiTypes }) : [];
       if (!final) {
         // Hold back a trailing run that may still grow into a PII value.
         let runStart = window.length;
@@ -346,7 +354,7 @@ export function createModerator(parts: ModeratorParts): Moderator {
         if (blocked) return { text: '', blocked: true, verdict: blocked };
         all += chunk;
         for (const { matcher, scanner } of scanners) takeHits(matcher, scanner.push(chunk));
-        if (evidence.some((e) => e.action === 'block')) return blockNow();
+        if (blockSeen) return blockNow();
         const text = release(
           scanners.reduce((min, { scanner }) => Math.min(min, scanner.safeOffset), all.length),
           false,

@@ -12,6 +12,7 @@ const STATUS: Partial<Record<HeguiErrorCode, number>> = {
   user_suspended: 403,
   not_found: 404,
   conflict: 409,
+  client_closed: 499,
   model_not_found: 404,
   body_too_large: 413,
   user_restricted: 429,

@@ -46,6 +46,8 @@ export interface RelayResult {
   block?: RelayBlock;
   usage?: { prompt_tokens?: number; completion_tokens?: number };
   model?: string;
+  /** Time spent moderating the output, in ms. */
+  moderationMs: number;
   /** Actions seen on the output (for the audit event). */
   action: Verdict['action'];
   categories: string[];
@@ -71,7 +73,15 @@ export async function relayChatStream(
 ): Promise<RelayResult> {
   const { moderator } = options;
   const choices = new Map<number, ChoiceState>();
-  const result: RelayResult = { outcome: 'completed', action: 'allow', categories: [] };
+  const result: RelayResult = { outcome: 'completed', action: 'allow', categories: [], moderationMs: 0 };
+  const timed = <T>(work: () => T): T => {
+    const started = performance.now();
+    try {
+      return work();
+    } finally {
+      result.moderationMs += performance.now() - started;
+    }
+  };
   const categories = new Set<string>();
   let template: Json = {};
   let done = false;
@@ -108,7 +118,7 @@ export async function relayChatStream(
   /** Flushes a finished choice: the moderators' tails, then its tool calls, then the finish reason. */
   const finishChoice = async (index: number, s: ChoiceState, finishReason: unknown, rest: Json) => {
     s.finished = true;
-    const tail = s.content.end();
+    const tail = timed(() => s.content.end());
     note(tail.verdict);
     if (tail.blocked)
       throw new Blocked({
@@ -117,7 +127,7 @@ export async function relayChatStream(
         text: s.seen,
         owed: { field: 'content', text: tail.text },
       });
-    const reasoningTail = s.reasoning.end();
+    const reasoningTail = timed(() => s.reasoning.end());
     note(reasoningTail.verdict);
     if (reasoningTail.blocked) {
       throw new Blocked({
@@ -140,7 +150,7 @@ export async function relayChatStream(
     if (s.tools.size > 0) {
       const calls = [...s.tools.values()].sort((a, b) => a.index - b.index);
       for (const call of calls) {
-        const verdict = moderator.moderate(call.args, { direction: 'output' });
+        const verdict = timed(() => moderator.moderate(call.args, { direction: 'output' }));
         note(verdict);
         if (verdict.action === 'block')
           throw new Blocked({ choice: index, verdict, text: `${s.seen}\n${call.args}` });
@@ -164,7 +174,7 @@ export async function relayChatStream(
     );
   };
 
-  const handleChunk = async (chunk: Json) => {
+  const handleChunk = async (chunk: Json, rawData: string) => {
     const { choices: list, ...rest } = chunk;
     template = {
       id: rest.id,
@@ -188,9 +198,10 @@ export async function relayChatStream(
       const delta = (
         typeof rawDelta === 'object' && rawDelta !== null ? { ...(rawDelta as Json) } : {}
       ) as Json;
+      const original = delta.content;
       if (typeof delta.content === 'string') {
         s.seen += delta.content;
-        const step = s.content.push(delta.content);
+        const step = timed(() => s.content.push(delta.content as string));
         if (step.blocked)
           throw new Blocked({
             choice: index,
@@ -202,7 +213,7 @@ export async function relayChatStream(
       }
       if (typeof delta.reasoning_content === 'string') {
         s.seen += delta.reasoning_content;
-        const step = s.reasoning.push(delta.reasoning_content);
+        const step = timed(() => s.reasoning.push(delta.reasoning_content as string));
         if (step.blocked) {
           throw new Blocked({
             choice: index,
@@ -232,6 +243,19 @@ export async function relayChatStream(
         if (first) delta.content = first + (typeof delta.content === 'string' ? delta.content : '');
       }
       if (typeof delta.content === 'string') s.sent += delta.content;
+      // Fast path: a plain content delta released unchanged goes out as the upstream wrote it
+      // (no re-serialisation; most events of a long answer).
+      if (
+        list.length === 1 &&
+        (finish_reason === null || finish_reason === undefined) &&
+        typeof original === 'string' &&
+        original !== '' &&
+        delta.content === original &&
+        Object.keys(delta).length === 1
+      ) {
+        await options.send(rawData);
+        continue;
+      }
       const meaningful = Object.entries(delta).some(
         ([key, value]) => !((key === 'content' || key === 'reasoning_content') && value === ''),
       );
@@ -275,7 +299,7 @@ export async function relayChatStream(
           throw new HeguiError('upstream_error', 'unexpected event from upstream');
         if ('error' in chunk)
           throw new HeguiError('upstream_error', 'the upstream reported an error mid-stream');
-        await handleChunk(chunk as Json);
+        await handleChunk(chunk as Json, event.data);
       }
       if (done) break;
     }

@@ -31,6 +31,18 @@ export function parseChatBody(body: unknown): Json & { model: string; stream: bo
   return json as Json & { model: string; stream: boolean };
 }
 
+/** Requests whose client closed the connection before the response finished. */
+const closedByClient = new WeakSet<FastifyRequest>();
+
+function clientGone(request: FastifyRequest): boolean {
+  return closedByClient.has(request);
+}
+
+function clientClosed(request: FastifyRequest): HeguiError {
+  request.hegui.status = 499;
+  return new HeguiError('client_closed', 'the client closed the connection');
+}
+
 export function registerChatRoutes(app: FastifyInstance, shared: GatewayShared): void {
   const { deps } = shared;
 
@@ -63,13 +75,17 @@ export function registerChatRoutes(app: FastifyInstance, shared: GatewayShared):
     const controller = new AbortController();
     // A client that goes away stops generation upstream.
     reply.raw.on('close', () => {
-      if (!reply.raw.writableFinished) controller.abort();
+      if (!reply.raw.writableFinished) {
+        closedByClient.add(request);
+        controller.abort();
+      }
     });
     const started = performance.now();
     let response: Dispatcher.ResponseData;
     try {
       response = await upstream.post('/chat/completions', body, controller.signal);
     } catch (err) {
+      if (clientGone(request)) throw clientClosed(request);
       deps.metrics.upstreamErrors.inc({
         upstream: upstream.config.name,
         code: (err as HeguiError).code ?? 'internal',
@@ -227,12 +243,22 @@ export function registerChatRoutes(app: FastifyInstance, shared: GatewayShared):
         },
       });
       ctx.output = { action: result.action, categories: result.categories };
+      ctx.moderationMs += result.moderationMs;
+      deps.metrics.moderation.observe({ direction: 'output' }, result.moderationMs / 1000);
       ctx.promptTokens = result.usage?.prompt_tokens ?? null;
       ctx.completionTokens = result.usage?.completion_tokens ?? null;
       deps.metrics.verdict('output', result.action, result.categories);
       await finish('[DONE]');
     } catch (err) {
       controller.abort();
+      if (clientGone(request)) {
+        // The reader left: not an upstream fault. Record it and stop.
+        ctx.status = 499;
+        ctx.errorCode = 'client_closed';
+        await shared.audit(ctx);
+        raw.end();
+        return;
+      }
       const code = err instanceof HeguiError ? err.code : 'upstream_error';
       if (!(err instanceof HeguiError)) request.log.error({ err }, 'stream relay failed');
       ctx.status = code === 'upstream_timeout' ? 504 : 502;
