@@ -101,3 +101,33 @@ describe('hegui train', () => {
     expect(r.err).toContain('bad.jsonl:1: label must be 0 or 1');
   });
 });
+
+describe('hegui eval', () => {
+  it('reports classifier and policy metrics on labelled texts, with a model trained by hegui train', () => {
+    const model = join(dir, 'eval.bin');
+    expect(hegui(['train', '--data', join(fixtures, 'train.jsonl'), ...TINY, '--out', model]).code).toBe(0);
+    const r = hegui(['eval', '--data', join(fixtures, 'test.jsonl'), '--model', model, '-f', 'json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out) as {
+      texts: number;
+      results: {
+        system: string;
+        metrics: { tp: number; fp: number; tn: number; fn: number; macroF1: number };
+      }[];
+    };
+    expect(report.texts).toBe(36);
+    expect(report.results.map((x) => x.system)).toEqual([
+      'classifier (p ≥ 0.5)',
+      expect.stringMatching(/^policy cn-default@.* \(output; block or review\)$/),
+    ]);
+    for (const x of report.results) {
+      const m = x.metrics;
+      expect(m.tp + m.fp + m.tn + m.fn).toBe(36);
+    }
+    expect(report.results[0]!.metrics.macroF1).toBeGreaterThanOrEqual(0.8);
+    const text = hegui(['eval', '--data', join(fixtures, 'test.jsonl'), '--model', model]);
+    expect(text.out).toMatch(/36 texts from test\.jsonl\nclassifier \(p ≥ 0\.5\)\n {2}macro-F1 /);
+    expect(hegui(['eval', '--data', join(fixtures, 'test.jsonl'), '--direction', 'sideways']).code).toBe(2);
+  });
+});
