@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createGuard,
   guardEvidence,
+  guardFromPolicy,
   moderateWithGuard,
   parseLlamaGuard,
   parseOpenAIModeration,
@@ -342,6 +343,31 @@ describe('guard in a verdict', () => {
       )[0],
     ).toMatchObject({ action: 'block', term: 'guard timeout' });
     expect(guardEvidence({ label: 'safe', raw: [], categories: [] }, policy, 'input', 5)).toEqual([]);
+  });
+
+  it('is configured by the policy: off by default, an enabled guard needs a url', async () => {
+    expect(guardFromPolicy(policy)).toBeUndefined();
+    expect(() =>
+      parsePolicy('name: t\nversion: "1"\ndetectors:\n  guard: { enabled: true }\n', 'g.yaml'),
+    ).toThrow(/g\.yaml:4: detectors\.guard\.url: an enabled guard needs a url/);
+    const configured = parsePolicy(
+      `name: t\nversion: "1"\ndetectors:\n  guard: { enabled: true, kind: llama-guard, url: "${url}", failMode: open }\n`,
+      'g.yaml',
+    );
+    const guard = guardFromPolicy(configured)!;
+    expect(guard.config).toMatchObject({
+      kind: 'llama-guard',
+      url,
+      failMode: 'open',
+      timeoutMs: 3000,
+      concurrency: 8,
+    });
+    reply = () => ({ json: chat('unsafe\nS12') });
+    expect(await guard.check('x', { direction: 'output' })).toMatchObject({
+      label: 'unsafe',
+      categories: ['A1f'],
+    });
+    await guard.close();
   });
 
   it('merges the guard into the moderator verdict', async () => {

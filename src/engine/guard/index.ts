@@ -2,13 +2,15 @@
  * External guard models as an optional, asynchronous detector next to the synchronous moderator.
  *
  * @example
- * const guard = createGuard({ ...policy.detectors.guard, url: 'http://127.0.0.1:8000/v1' });
- * const verdict = await moderateWithGuard(moderator, guard, text, { direction: 'input' });
+ * const guard = guardFromPolicy(policy); // detectors.guard: { enabled: true, kind: qwen3-guard, url: … }
+ * const verdict = guard
+ *   ? await moderateWithGuard(moderator, guard, text, { direction: 'input' })
+ *   : moderator.moderate(text, { direction: 'input' });
  */
 import type { Moderator } from '../moderator.js';
 import { resolveAction, type Action, type Direction, type Policy } from '../policy/schema.js';
 import { mostSevere, severity, type CategoryScore, type Evidence, type Verdict } from '../verdict.js';
-import type { Guard, GuardCheck, GuardResult } from './client.js';
+import { createGuard, type Guard, type GuardCheck, type GuardDeps, type GuardResult } from './client.js';
 
 export {
   createGuard,
@@ -31,6 +33,13 @@ export {
   type GuardJudgement,
   type GuardLabel,
 } from './parse.js';
+
+/** The guard a policy configures (`detectors.guard`), or undefined when it is off. */
+export function guardFromPolicy(policy: Pick<Policy, 'detectors'>, deps: GuardDeps = {}): Guard | undefined {
+  const { enabled, url, ...rest } = policy.detectors.guard;
+  if (!enabled || url === undefined) return undefined;
+  return createGuard({ ...rest, url }, deps);
+}
 
 /**
  * Evidence for a guard result over a text of `length` code units: one entry per category, with the

@@ -189,31 +189,36 @@ const ClassifierDetectorSchema = z.strictObject({
 });
 
 /** Guard-model adapter settings (an external model judged over HTTP); see engine/guard. */
-const GuardDetectorSchema = z.strictObject({
-  /** Call the guard (off by default; it adds a network round trip). */
-  enabled: z.boolean().default(false),
-  /**
-   * `llama-guard` / `qwen3-guard`: an OpenAI-compatible chat endpoint serving that model;
-   * `openai-moderation`: OpenAI's /v1/moderations.
-   */
-  kind: z.enum(['llama-guard', 'qwen3-guard', 'openai-moderation']).default('qwen3-guard'),
-  /** Base URL, e.g. http://127.0.0.1:8000/v1 */
-  url: z.string().url().optional(),
-  /** Model name sent in the request. */
-  model: z.string().min(1).optional(),
-  /** Name of the environment variable holding the API key (never the key itself). */
-  apiKeyEnv: z.string().min(1).optional(),
-  timeoutMs: z.int().min(1).max(120_000).default(3000),
-  /** Requests in flight at most; more wait in a queue. */
-  concurrency: z.int().min(1).max(1024).default(8),
-  /** Consecutive failures that open the circuit, and how long it stays open. */
-  breakerFailures: z.int().min(1).default(5),
-  breakerCooldownMs: z.int().min(1).default(30_000),
-  /** When the guard fails or the circuit is open: `closed` treats the text as flagged, `open` lets it pass. */
-  failMode: z.enum(['closed', 'open']).default('closed'),
-  /** Category for an unsafe verdict whose categories the adapter cannot map. */
-  category: CategoryCodeSchema.default('A1h'),
-});
+const GuardDetectorSchema = z
+  .strictObject({
+    /** Call the guard (off by default; it adds a network round trip). */
+    enabled: z.boolean().default(false),
+    /**
+     * `llama-guard` / `qwen3-guard`: an OpenAI-compatible chat endpoint serving that model;
+     * `openai-moderation`: OpenAI's /v1/moderations.
+     */
+    kind: z.enum(['llama-guard', 'qwen3-guard', 'openai-moderation']).default('qwen3-guard'),
+    /** Base URL, e.g. http://127.0.0.1:8000/v1 */
+    url: z.string().url().optional(),
+    /** Model name sent in the request. */
+    model: z.string().min(1).optional(),
+    /** Name of the environment variable holding the API key (never the key itself). */
+    apiKeyEnv: z.string().min(1).optional(),
+    timeoutMs: z.int().min(1).max(120_000).default(3000),
+    /** Requests in flight at most; more wait in a queue. */
+    concurrency: z.int().min(1).max(1024).default(8),
+    /** Consecutive failures that open the circuit, and how long it stays open. */
+    breakerFailures: z.int().min(1).default(5),
+    breakerCooldownMs: z.int().min(1).default(30_000),
+    /** When the guard fails or the circuit is open: `closed` treats the text as flagged, `open` lets it pass. */
+    failMode: z.enum(['closed', 'open']).default('closed'),
+    /** Category for an unsafe verdict whose categories the adapter cannot map. */
+    category: CategoryCodeSchema.default('A1h'),
+  })
+  .refine((g) => !g.enabled || g.url !== undefined, {
+    error: 'an enabled guard needs a url',
+    path: ['url'],
+  });
 export type GuardDetectorConfig = z.infer<typeof GuardDetectorSchema>;
 
 const DetectorsSchema = z.strictObject({
