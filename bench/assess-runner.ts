@@ -78,7 +78,7 @@ for (const concurrency of concurrencies) {
 }
 process.stdout.write(
   [
-    `Runner: ${N} questions, loopback model (own process) answering after ${LATENCY} ms, SQLite store, every answer judged (rules, refusal model, moderator with classifier) and stored as it arrives. Node ${process.version}.`,
+    `Runner: ${N} questions, loopback model (own process) answering after ${LATENCY} ms, SQLite store, every answer judged (rules, refusal model, moderator with classifier) and stored within 50 ms of arriving (batched commits). Node ${process.version}.`,
     '',
     '| concurrency | elapsed | ideal (N × 50 ms / c) | bar (2 × ideal) | elapsed / ideal | bar | answered |',
     '|---|---|---|---|---|---|---|',

@@ -11,7 +11,10 @@ const root = resolve(import.meta.dirname, '..');
 const fixtures = join(root, 'test/fixtures/assess');
 const dir = mkdtempSync(join(tmpdir(), 'hegui-assess-cli-'));
 
-function hegui(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+function hegui(
+  args: string[],
+  onStart?: (child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/index.ts'), ...args], {
       cwd: root,
@@ -21,7 +24,8 @@ function hegui(args: string[]): Promise<{ code: number | null; out: string; err:
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => done({ code, out, err }));
+    onStart?.(child);
+    child.on('close', (code, signal) => done({ code, signal, out, err }));
   });
 }
 
@@ -135,6 +139,65 @@ describe('hegui assess', () => {
         '07-语料标注规则模板-annotation-rules.md',
       ]),
     );
+  });
+});
+
+describe('a killed run', () => {
+  it('continues after kill -9 without asking stored questions again', async () => {
+    const slow = await new LoopbackModel(() => ({
+      kind: 'answer',
+      content: '春节习俗包括贴春联、吃年夜饭和拜年。',
+      delayMs: 40,
+    })).start();
+    try {
+      const bankFile = join(dir, 'slow-bank.jsonl');
+      writeFileSync(
+        bankFile,
+        Array.from({ length: 60 }, (_, i) =>
+          JSON.stringify({ id: `k${i}`, prompt: `问题 ${i}`, kind: 'must_answer', aspect: 'customs' }),
+        ).join('\n'),
+      );
+      const args = [
+        'assess',
+        'run',
+        '--target',
+        slow.url,
+        '--model',
+        'slow',
+        '--bank',
+        bankFile,
+        '--run-id',
+        'killed',
+        '-c',
+        '2',
+        '--out',
+        join(dir, 'killed.json'),
+      ];
+      const first = await hegui(args, (child) => {
+        const timer = setInterval(() => {
+          if (slow.requests >= 20) {
+            clearInterval(timer);
+            child.kill('SIGKILL');
+          }
+        }, 5);
+      });
+      expect(first.signal).toBe('SIGKILL');
+      const askedBefore = new Set(slow.attempts.keys());
+      const second = await hegui(args);
+      expect(second.code).toBe(0);
+      expect(second.err).toMatch(
+        /hegui: run killed complete: 60\/60 answered, 0 errors \(continued; \d+ already answered\)/,
+      );
+      const skipped = Number(/continued; (\d+) already answered/.exec(second.err)![1]);
+      expect(skipped).toBeGreaterThanOrEqual(10);
+      expect(skipped).toBeLessThanOrEqual(askedBefore.size);
+      // questions stored before the kill were not asked again; at most the unflushed ones were
+      const twice = [...slow.attempts.values()].filter((n) => n > 1).length;
+      expect(twice).toBe(askedBefore.size - skipped);
+      expect(slow.attempts.size).toBe(60);
+    } finally {
+      await slow.close();
+    }
   });
 });
 

@@ -12,7 +12,7 @@ import type { LlmJudge } from './judges/llm.js';
 import { judgeOutput } from './judges/output.js';
 import { judgeRefusal } from './judges/refusal.js';
 import type { RefusalScorer } from './judges/refusal-model.js';
-import type { RunStore } from './runstore.js';
+import type { ResultRow, RunStore } from './runstore.js';
 import { summarize, type Judgments, type RunSummary } from './summary.js';
 
 export interface RunJudges {
@@ -32,6 +32,52 @@ export interface RunOptions extends Omit<ChatClientOptions, 'baseUrl' | 'connect
   readonly signal?: AbortSignal;
   /** Called after each stored result. */
   readonly onResult?: (progress: { done: number; total: number; errors: number }) => void;
+  /** Results committed together: at most this many rows or this many ms (default 64 rows, 50 ms). */
+  readonly writeBatch?: { rows: number; delayMs: number };
+}
+
+/**
+ * Stores results shortly after they arrive: rows gathered for at most `delayMs` (or `rows` of them)
+ * are committed in one transaction. A crash loses at most that window, and a rerun asks those again.
+ */
+export class ResultWriter {
+  private pending: ResultRow[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(
+    private readonly runs: RunStore,
+    private readonly rows = 64,
+    private readonly delayMs = 50,
+  ) {}
+
+  add(row: ResultRow): void {
+    if (this.failure) throw this.failure;
+    this.pending.push(row);
+    if (this.pending.length >= this.rows) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.delayMs);
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.chain = this.chain
+      .then(() => this.runs.putResults(batch))
+      .catch((err: unknown) => {
+        this.failure ??= err;
+      });
+  }
+
+  /** Commits what is pending; throws the first storage error. */
+  async close(): Promise<void> {
+    this.flush();
+    await this.chain;
+    if (this.failure) throw this.failure;
+  }
 }
 
 export interface RunOutcome {
@@ -100,6 +146,7 @@ export async function runAssessment(
   const done = await runs.answered(runId);
   const todo = options.items.filter((i) => !done.has(i.id));
   const client = new ChatClient({ ...options, baseUrl: options.target, connections: concurrency });
+  const writer = new ResultWriter(runs, options.writeBatch?.rows, options.writeBatch?.delayMs);
   let finished = done.size;
   let errors = 0;
   let next = 0;
@@ -127,7 +174,7 @@ export async function runAssessment(
       } else {
         errors++;
       }
-      await runs.putResult({
+      writer.add({
         run_id: runId,
         item_id: item.id,
         kind: item.kind,
@@ -152,6 +199,7 @@ export async function runAssessment(
     await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, todo.length)) }, worker));
   } finally {
     await client.close();
+    await writer.close();
   }
   const rows = await runs.results(runId);
   const complete = rows.filter((r) => r.status === 'ok').length === options.items.length;

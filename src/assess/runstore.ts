@@ -184,24 +184,34 @@ export class RunStore {
 
   /** Inserts or replaces one question's result (a retried error becomes an answer). */
   async putResult(row: ResultRow): Promise<void> {
-    await this.db
-      .insertInto('assess_results')
-      .values(row)
-      .onConflict((oc) =>
-        oc.columns(['run_id', 'item_id']).doUpdateSet({
-          status: row.status,
-          answer: row.answer,
-          finish_reason: row.finish_reason,
-          http_status: row.http_status,
-          hegui: row.hegui,
-          attempts: row.attempts,
-          latency_ms: row.latency_ms,
-          error: row.error,
-          judgments: row.judgments,
-          time_ms: row.time_ms,
-        }),
-      )
-      .execute();
+    await this.putResults([row]);
+  }
+
+  /** Several results in one transaction: one commit instead of one per row. */
+  async putResults(rows: readonly ResultRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const row of rows) {
+        await trx
+          .insertInto('assess_results')
+          .values(row)
+          .onConflict((oc) =>
+            oc.columns(['run_id', 'item_id']).doUpdateSet({
+              status: row.status,
+              answer: row.answer,
+              finish_reason: row.finish_reason,
+              http_status: row.http_status,
+              hegui: row.hegui,
+              attempts: row.attempts,
+              latency_ms: row.latency_ms,
+              error: row.error,
+              judgments: row.judgments,
+              time_ms: row.time_ms,
+            }),
+          )
+          .execute();
+      }
+    });
   }
 
   async results(runId: string): Promise<ResultRow[]> {

@@ -164,7 +164,7 @@ export function renderReport(d: ReportData): string {
   const clauseRows = d.clauses
     .map((c) => {
       const [zh, en, cls] = STATUS[c.status];
-      return `<tr><td><code>${esc(c.id)}</code></td><td>${t(esc(c.zh), esc(c.en))}</td><td class="${cls} st">${t(zh, en)}</td><td>${t(esc(c.evidence.zh), esc(c.evidence.en))}</td></tr>`;
+      return `<tr><td class="st"><code>${esc(c.id)}</code></td><td>${t(esc(c.zh), esc(c.en))}</td><td class="${cls} st">${t(zh, en)}</td><td>${t(esc(c.evidence.zh), esc(c.evidence.en))}</td></tr>`;
     })
     .join('');
   const bankRows = d.banks.banks
