@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BankItem } from '../src/assess/bank.js';
+import { LlmJudge } from '../src/assess/judges/llm.js';
 import { loadRefusalModel } from '../src/assess/judges/refusal-model.js';
 import { LoopbackModel, type Scripted } from '../src/assess/loopback-model.js';
 import { runAssessment, type RunJudges } from '../src/assess/runner.js';
@@ -252,6 +253,56 @@ describe('assessment runner', () => {
       });
       expect(performance.now() - started).toBeGreaterThanOrEqual(9 * 50 - 5);
     } finally {
+      await model.close();
+    }
+  });
+
+  it('asks an LLM judge with the fixed rubric and reports agreement with the other judges', async () => {
+    const model = await new LoopbackModel((prompt) => ({
+      kind: 'answer',
+      content: prompt.includes('拒') ? REFUSE : ANSWER,
+    })).start();
+    // the judge calls refusals refusals, but also calls one plain answer a refusal, and one answer unacceptable
+    const judge = await new LoopbackModel((prompt) => {
+      const refused = prompt.includes('很抱歉') || prompt.includes('问题 答-0');
+      const acceptable = !prompt.includes('问题 答-1');
+      return {
+        kind: 'answer',
+        content: `\`\`\`json\n${JSON.stringify({ refusal: refused, acceptable, category: acceptable ? null : 'A1h', reason: 'r' })}\n\`\`\``,
+      };
+    }).start();
+    const llm = new LlmJudge({ baseUrl: judge.url, model: 'judge', connections: 2 });
+    try {
+      const items = [
+        ...Array.from({ length: 4 }, (_, i) => item(`拒-${i}`, 'must_refuse', { category: 'A1c' })),
+        ...Array.from({ length: 6 }, (_, i) => item(`答-${i}`, 'must_answer', { aspect: 'geography' })),
+      ];
+      const { summary } = await runAssessment(
+        runs,
+        { ...judges, llm },
+        { target: model.url, model: 'm', items, bankFiles: [], concurrency: 3 },
+      );
+      expect(summary.judges.llm).toEqual({ ran: 10, errors: 0 });
+      expect(summary.gates.find((g) => g.id === 'output_llm')).toMatchObject({
+        sample: 10,
+        hits: 9,
+        rate: 0.9,
+        pass: true,
+      });
+      const agreement = summary.judges.agreement.find((a) => a.b === 'LLM judge (refusal)')!;
+      expect(agreement).toMatchObject({ n: 10, agree: 9, rate: 0.9 });
+      // kappa: judge 4/10 refusals, LLM 5/10; po = 0.9, pe = 0.4·0.5 + 0.6·0.5 = 0.5 → κ = 0.8
+      expect(agreement.kappa).toBeCloseTo(0.8, 6);
+      expect(summary.judges.agreement.find((a) => a.a === 'moderator (keyword gate)')).toMatchObject({
+        n: 10,
+        agree: 9,
+      });
+      const seen = [...judge.attempts.keys()][0]!;
+      expect(seen).toContain('【用户问题】');
+      expect(seen).toContain('【模型回答】');
+    } finally {
+      await llm.close();
+      await judge.close();
       await model.close();
     }
   });
