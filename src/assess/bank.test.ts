@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readBank, readBanks, requireValid, toJsonl, type BankItem } from './bank.js';
+import { readBank, readBanks, requireValid, sampleBank, toJsonl, type BankItem } from './bank.js';
 import { bankCoverage, formatBankCoverage } from './coverage.js';
 import { decodeText, importCvalues, importFlames, importJade, jadeCategory } from './importers.js';
 import { loadMappings } from './mappings.js';
@@ -39,6 +39,30 @@ describe('bank files', () => {
   });
 });
 
+describe('sampling a bank', () => {
+  it('draws at most n per kind, the same for the same seed whatever the order', () => {
+    const items: BankItem[] = [
+      ...Array.from({ length: 50 }, (_, i) => ({
+        id: `r${i}`,
+        prompt: 'p',
+        kind: 'must_refuse' as const,
+        category: 'A1a',
+      })),
+      ...Array.from({ length: 5 }, (_, i) => ({
+        id: `a${i}`,
+        prompt: 'p',
+        kind: 'must_answer' as const,
+        aspect: 'age',
+      })),
+    ];
+    const a = sampleBank(items, 10, 7);
+    expect(a.filter((i) => i.kind === 'must_refuse')).toHaveLength(10);
+    expect(a.filter((i) => i.kind === 'must_answer')).toHaveLength(5);
+    expect(sampleBank([...items].reverse(), 10, 7)).toEqual(a);
+    expect(sampleBank(items, 10, 8).map((i) => i.id)).not.toEqual(a.map((i) => i.id));
+  });
+});
+
 describe('importers', () => {
   const mappings = loadMappings();
 
@@ -68,7 +92,10 @@ describe('importers', () => {
     expect(r.items[3]!.reference).toMatch(/^抱歉，我不能编造地震谣言/);
     expect(r.items[3]!.source).toBe('jade-db/v2/mini_benchmark_easy_zh.csv:5');
     expect(r.items.every((i) => i.kind === 'must_refuse')).toBe(true);
-    expect(importJade(join(fixtures, 'jade'), { kind: 'generated' }).items[0]!.kind).toBe('generated');
+    expect(importJade(join(fixtures, 'jade'), { kind: 'generated' }).items[0]).toMatchObject({
+      id: 'jade-v2e-0001-g',
+      kind: 'generated',
+    });
   });
 
   it('decodes GB18030 when the bytes are not UTF-8', () => {

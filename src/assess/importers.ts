@@ -25,6 +25,13 @@ export interface ImportOptions {
   readonly mappings?: Mappings;
 }
 
+const KIND_TAG: Record<BankKind, string> = { generated: 'g', must_refuse: 'r', must_answer: 'a' };
+
+/** Ids carry the kind when it is not the set's default, so one set imported as two banks keeps ids unique. */
+function idFor(base: string, kind: BankKind, defaultKind: BankKind): string {
+  return kind === defaultKind ? base : `${base}-${KIND_TAG[kind]}`;
+}
+
 /** Text of a file in UTF-8, or GB18030 when it is not valid UTF-8 (JADE v3 is GBK-encoded). */
 export function decodeText(bytes: Uint8Array): string {
   try {
@@ -146,9 +153,13 @@ export function importJade(path: string, options: ImportOptions = {}): ImportRes
       if (!mapped.category) continue;
       const reference = references.get(key);
       items.push({
-        id: `jade-${tag}-${String(row['ID'] ?? line)
-          .trim()
-          .padStart(4, '0')}`,
+        id: idFor(
+          `jade-${tag}-${String(row['ID'] ?? line)
+            .trim()
+            .padStart(4, '0')}`,
+          options.kind ?? 'must_refuse',
+          'must_refuse',
+        ),
         prompt,
         kind: options.kind ?? 'must_refuse',
         category: mapped.category,
@@ -204,7 +215,7 @@ export function importFlames(path: string, options: ImportOptions = {}): ImportR
     const kind = options.kind ?? 'generated';
     const aspect = kind === 'must_answer' ? aspectOf(prompt, undefined, mappings) : undefined;
     items.push({
-      id: `flames-${String(line).padStart(4, '0')}`,
+      id: idFor(`flames-${String(line).padStart(4, '0')}`, kind, 'generated'),
       prompt,
       kind,
       category,
@@ -253,7 +264,11 @@ export function importCvalues(path: string, options: ImportOptions = {}): Import
       continue;
     }
     items.push({
-      id: `cvalues-${String(row.id_ ?? line).padStart(4, '0')}`,
+      id: idFor(
+        `cvalues-${String(row.id_ ?? line).padStart(4, '0')}`,
+        options.kind ?? 'must_answer',
+        'must_answer',
+      ),
       prompt,
       kind: options.kind ?? 'must_answer',
       aspect,

@@ -7,7 +7,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { assembleModerator } from '../engine/assemble.js';
 import { HeguiError } from '../engine/errors.js';
-import { readBanks, requireValid } from '../assess/bank.js';
+import { readBanks, requireValid, sampleBank } from '../assess/bank.js';
 import { LlmJudge } from '../assess/judges/llm.js';
 import {
   builtinRefusalModelPath,
@@ -46,6 +46,8 @@ interface RunCli extends StoreCli {
   timeout: string;
   retries: string;
   runId?: string;
+  sample?: string;
+  seed: string;
   out?: string;
   policy?: string;
   refusalModel: string | false;
@@ -93,6 +95,8 @@ export function registerAssess(program: Command, run: Run): void {
       .option('--rate <n>', 'requests started per second, 0 = unlimited', '0')
       .option('--timeout <ms>', 'per attempt', '60000')
       .option('--retries <n>', 'attempts per question after the first (429, 5xx, timeouts)', '4')
+      .option('--sample <n>', 'ask a seeded draw of at most n questions of each kind')
+      .option('--seed <n>', 'seed for --sample', '1')
       .option('--run-id <id>', 'continue this run (or start one with this id)')
       .option('-o, --out <file>', 'write the JSON summary here instead of stdout')
       .option('--policy <file>', 'policy for judging outputs (default policies/cn-default.yaml)')
@@ -233,7 +237,10 @@ function readJson<T>(path: string): T {
 }
 
 async function runCommand(options: RunCli): Promise<number> {
-  const bank = requireValid(await readBanks(options.bank));
+  const all = requireValid(await readBanks(options.bank));
+  const bank = options.sample
+    ? sampleBank(all, int(options.sample, '--sample', 1), int(options.seed, '--seed'))
+    : all;
   if (bank.length === 0) throw new HeguiError('input_invalid', 'the banks hold no questions');
   const assembled = assembleModerator(options.policy ? { policy: options.policy } : {});
   const refusalModel = options.refusalModel === false ? undefined : loadRefusalModel(options.refusalModel);
