@@ -4,6 +4,7 @@
  * stopped (answered questions are skipped, failed ones asked again).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { HeguiError } from '../engine/errors.js';
 import type { Moderator } from '../engine/moderator.js';
 import type { BankItem } from './bank.js';
@@ -145,6 +146,8 @@ export async function runAssessment(
   await runs.setStatus(runId, 'running');
   const done = await runs.answered(runId);
   const todo = options.items.filter((i) => !done.has(i.id));
+  // every in-flight request (and its backoff or LLM judge) listens to the one abort signal
+  if (options.signal) setMaxListeners(concurrency * 4 + 10, options.signal);
   const client = new ChatClient({ ...options, baseUrl: options.target, connections: concurrency });
   const writer = new ResultWriter(runs, options.writeBatch?.rows, options.writeBatch?.delayMs);
   let finished = done.size;
