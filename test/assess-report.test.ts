@@ -1,5 +1,5 @@
 /** The report renders from a real run: content, self-containment, the clause table, Chromium (language switch, PDF), compare. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +138,19 @@ describe('assessment report', () => {
     const pdf = join(dir, 'r.pdf');
     await htmlToPdf(html, pdf);
     expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('renders from a run.json alone when the run is not in this database', async () => {
+    const summary = { ...(await loadRunForReport(runs, 'run-a')).summary, runId: 'elsewhere' };
+    const file = join(dir, 'elsewhere.json');
+    writeFileSync(file, JSON.stringify(summary));
+    const loaded = await loadRunForReport(runs, file);
+    expect(loaded.rows).toEqual([]);
+    const { data, html } = buildReport(loaded, {});
+    expect(data.banks.banks.find((b) => b.kind === 'must_refuse')!.total).toBe(12);
+    expect(data.banks.banks.find((b) => b.kind === 'must_answer')!.total).toBe(8);
+    expect(html).toContain('elsewhere');
+    await expect(loadRunForReport(runs, 'no-such-run')).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('compares two runs per gate, category and aspect', async () => {
