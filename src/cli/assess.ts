@@ -297,7 +297,15 @@ async function runCommand(options: RunCli): Promise<number> {
           ...(options.maxTokens ? { maxTokens: int(options.maxTokens, '--max-tokens', 1) } : {}),
           ...(options.temperature ? { temperature: Number(options.temperature) } : {}),
           signal: controller.signal,
-          onResult: ({ done, errors }) => bar?.update(done, { errors }),
+          onResult: ({ done, total, errors }) => {
+            if (bar) bar.update(done, { errors });
+            else if (
+              options.progress &&
+              (done === total || done % Math.max(1, Math.ceil(total / 10)) === 0)
+            ) {
+              process.stderr.write(`assess: ${done}/${total} answered, ${errors} errors\n`);
+            }
+          },
         },
       );
     });
