@@ -18,10 +18,14 @@ afterAll(async () => {
 describe('hegui serve', () => {
   it('starts on SQLite, prints a first key, serves, and shuts down on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hegui-serve-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/index.ts'), 'serve', '--port', '0', '--upstream', upstream.url], {
-      cwd: root,
-      env: { ...process.env, HEGUI_DATA_DIR: dataDir, HEGUI_LOG_LEVEL: 'silent' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'src/cli/index.ts'), 'serve', '--port', '0', '--upstream', upstream.url],
+      {
+        cwd: root,
+        env: { ...process.env, HEGUI_DATA_DIR: dataDir, HEGUI_LOG_LEVEL: 'silent' },
+      },
+    );
     let stderr = '';
     const ready = await new Promise<{ url: string; key: string }>((resolvePromise, reject) => {
       const timer = setTimeout(() => reject(new Error(`no start-up line: ${stderr}`)), 30_000);
@@ -49,10 +53,18 @@ describe('hegui serve', () => {
   }, 60_000);
 
   it('refuses to start without an upstream, naming the setting', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/index.ts'), 'serve', '--port', '0'], {
-      cwd: root,
-      env: { ...process.env, HEGUI_DATA_DIR: mkdtempSync(join(tmpdir(), 'hegui-serve-')), HEGUI_UPSTREAM_URL: '' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'src/cli/index.ts'), 'serve', '--port', '0'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          HEGUI_DATA_DIR: mkdtempSync(join(tmpdir(), 'hegui-serve-')),
+          HEGUI_UPSTREAM_URL: '',
+        },
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));

@@ -23,12 +23,18 @@ export function registerServe(program: Command, run: (work: () => Promise<number
     .option('-c, --config <file>', 'YAML configuration (HEGUI_CONFIG)')
     .option('--host <host>', 'address to listen on (HEGUI_HOST, default 127.0.0.1)')
     .option('--port <port>', 'port (HEGUI_PORT, default 8787)')
-    .option('--upstream <url>', 'default upstream base URL, e.g. http://127.0.0.1:11434/v1 (HEGUI_UPSTREAM_URL)')
+    .option(
+      '--upstream <url>',
+      'default upstream base URL, e.g. http://127.0.0.1:11434/v1 (HEGUI_UPSTREAM_URL)',
+    )
     .option('--policy <file>', 'default policy YAML (HEGUI_POLICY)')
     .option('--data-dir <dir>', 'data folder (HEGUI_DATA_DIR, default ./data)')
     .option('--database-url <url>', 'postgres://… instead of SQLite (HEGUI_DATABASE_URL)')
     .option('--redis-url <url>', 'redis://… for shared strike counters (HEGUI_REDIS_URL)')
-    .addHelpText('after', `\nEnvironment variables (override the YAML file; options override both):\n${envHelp}\n`)
+    .addHelpText(
+      'after',
+      `\nEnvironment variables (override the YAML file; options override both):\n${envHelp}\n`,
+    )
     .action((options: ServeOptions) => run(() => serve(options)));
 }
 
@@ -51,14 +57,20 @@ async function serve(options: ServeOptions): Promise<number> {
   );
   const gateway = await startGateway(config);
   if (gateway.secretCreated) {
-    process.stderr.write(`hegui: warning: generated a new secret key in ${config.dataDir}/secret.key — back it up; evidence is unreadable without it\n`);
+    process.stderr.write(
+      `hegui: warning: generated a new secret key in ${config.dataDir}/secret.key — back it up; evidence is unreadable without it\n`,
+    );
   }
   if ((await gateway.store.keys.list()).length === 0) {
     // First start: give the newcomer a key to call the gateway with (shown once, stored only hashed).
     const { key } = await gateway.store.keys.create('default', { name: 'first key' });
-    process.stderr.write(`hegui: created the first API key (tenant "default"), shown only now:\n\n    ${key}\n\n`);
+    process.stderr.write(
+      `hegui: created the first API key (tenant "default"), shown only now:\n\n    ${key}\n\n`,
+    );
   }
-  process.stderr.write(`hegui: gateway listening on ${gateway.url} (${gateway.store.dialect}, ${config.upstreams.length} upstream(s))\n`);
+  process.stderr.write(
+    `hegui: gateway listening on ${gateway.url} (${gateway.store.dialect}, ${config.upstreams.length} upstream(s))\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.stderr.write('hegui: shutting down\n');

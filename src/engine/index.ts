@@ -26,3 +26,5 @@ export {
 } from './moderator.js';
 export { assembleModerator, type AssembleOptions, type Assembled } from './assemble.js';
 export { coverageReport, formatCoverage, type CoverageReport } from './keywords/coverage.js';
+export * as classifier from './classifier/index.js';
+export * as guard from './guard/index.js';
