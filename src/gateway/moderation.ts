@@ -8,10 +8,13 @@ import { parseSourceSpec } from '../engine/keywords/load.js';
 import type { Moderator } from '../engine/moderator.js';
 import type { Action, Direction } from '../engine/policy/schema.js';
 import { mostSevere } from '../engine/verdict.js';
+import { guardEvidence, guardFromPolicy } from '../engine/guard/index.js';
+import type { Guard } from '../engine/guard/client.js';
 import type { TextSlot } from './slots.js';
 
 export class ModeratorRegistry {
   private readonly cache = new Map<string, Moderator>();
+  private readonly guards = new Map<Moderator, Guard | undefined>();
 
   constructor(
     private readonly defaultPolicy: string | null,
@@ -33,6 +36,49 @@ export class ModeratorRegistry {
     }
     return moderator;
   }
+
+  /** The external guard model a policy enables (Llama Guard, Qwen3Guard, OpenAI moderation), if any. */
+  guard(moderator: Moderator): Guard | undefined {
+    if (!this.guards.has(moderator)) this.guards.set(moderator, guardFromPolicy(moderator.policy));
+    return this.guards.get(moderator);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.guards.values()].map((g) => g?.close()));
+  }
+}
+
+/**
+ * Adds an external guard model's judgement to a verdict over slots (skipped when the engine already
+ * blocks). A guard that fails closed blocks: the text was not checked.
+ */
+export async function applyGuard(
+  verdict: SlotsVerdict,
+  moderator: Moderator,
+  guard: Guard | undefined,
+  texts: readonly string[],
+  direction: Direction,
+  prompt?: string,
+): Promise<SlotsVerdict> {
+  if (!guard || verdict.action === 'block' || texts.length === 0) return verdict;
+  const text = texts.join('\n');
+  const started = performance.now();
+  const result = await guard.check(text, { direction, ...(prompt !== undefined ? { prompt } : {}) });
+  const evidence = guardEvidence(result, moderator.policy, direction, text.length);
+  let action: Action = verdict.action;
+  const categories = new Set(verdict.categories);
+  for (const e of evidence) {
+    action = mostSevere(action, e.action);
+    if (e.action !== 'allow') categories.add(e.category);
+  }
+  const flagged = evidence.some((e) => e.action === 'block' || e.action === 'review');
+  return {
+    ...verdict,
+    action,
+    categories: [...categories],
+    flaggedText: flagged && verdict.flaggedText === '' ? text : verdict.flaggedText,
+    moderationMs: verdict.moderationMs + (performance.now() - started),
+  };
 }
 
 export interface SlotsVerdict {

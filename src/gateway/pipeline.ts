@@ -7,7 +7,7 @@ import { HeguiError } from '../engine/errors.js';
 import type { Moderator } from '../engine/moderator.js';
 import { isBlockingLevel } from '../governance/strikes/index.js';
 import type { GatewayShared } from './app.js';
-import { moderateSlots, type SlotsVerdict } from './moderation.js';
+import { applyGuard, moderateSlots, type SlotsVerdict } from './moderation.js';
 import { WARNING, prefersEnglish } from './refusal.js';
 import type { TextSlot } from './slots.js';
 
@@ -52,7 +52,13 @@ export async function gateInput(
     if (standing.level === 'warn') warning = warn();
   }
 
-  const verdict = moderateSlots(moderator, slots, 'input');
+  const verdict = await applyGuard(
+    moderateSlots(moderator, slots, 'input'),
+    moderator,
+    deps.moderators.guard(moderator),
+    slots.map((s) => s.text),
+    'input',
+  );
   ctx.moderationMs += verdict.moderationMs;
   ctx.input = { action: verdict.action, categories: verdict.categories };
   deps.metrics.verdict('input', verdict.action, verdict.categories);

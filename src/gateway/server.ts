@@ -94,7 +94,7 @@ export async function startGateway(
     secretCreated: created,
     async close() {
       await app.close();
-      await Promise.allSettled([upstreams.close(), strikes.close()]);
+      await Promise.allSettled([upstreams.close(), strikes.close(), moderators.close()]);
       await store.close();
     },
   };

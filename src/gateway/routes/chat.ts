@@ -9,7 +9,7 @@ import { HeguiError } from '../../engine/errors.js';
 import type { Moderator } from '../../engine/moderator.js';
 import type { GatewayShared } from '../app.js';
 import { errorBody } from '../errors.js';
-import { moderateSlots } from '../moderation.js';
+import { applyGuard, moderateSlots } from '../moderation.js';
 import { gateInput } from '../pipeline.js';
 import { refusalChunks, refusalCompletion, refusalText, type HeguiField } from '../refusal.js';
 import { chatRequestSlots, chatResponseSlots } from '../slots.js';
@@ -103,7 +103,15 @@ export function registerChatRoutes(app: FastifyInstance, shared: GatewayShared):
     const usage = json.usage as { prompt_tokens?: number; completion_tokens?: number } | undefined;
     ctx.promptTokens = usage?.prompt_tokens ?? null;
     ctx.completionTokens = usage?.completion_tokens ?? null;
-    const output = moderateSlots(moderator, chatResponseSlots(json), 'output');
+    const answerSlots = chatResponseSlots(json);
+    const output = await applyGuard(
+      moderateSlots(moderator, answerSlots, 'output'),
+      moderator,
+      deps.moderators.guard(moderator),
+      answerSlots.map((s) => s.text),
+      'output',
+      slots.map((s) => s.text).join('\n'),
+    );
     ctx.moderationMs += output.moderationMs;
     ctx.output = { action: output.action, categories: output.categories };
     deps.metrics.verdict('output', output.action, output.categories);
