@@ -55,8 +55,8 @@ export interface RelayResult {
 
 export interface RelayOptions {
   moderator: Moderator;
-  /** Writes one SSE `data:` payload (resolves when the socket can take more). */
-  send(data: string): Promise<void>;
+  /** Writes SSE `data:` payloads, one write for the batch (resolves when the socket can take more). */
+  send(data: string[]): Promise<void>;
   /** Aborts the upstream request. */
   abort(): void;
   /** Called on a block before the final chunk goes out (incident, evidence); may reject. */
@@ -73,6 +73,21 @@ export async function relayChatStream(
 ): Promise<RelayResult> {
   const { moderator } = options;
   const choices = new Map<number, ChoiceState>();
+  /**
+   * Outgoing events are collected while one upstream read is processed and written together
+   * afterwards: one socket write per upstream read instead of one per event. Only released text is
+   * ever collected, so batching changes nothing about what may reach the client.
+   */
+  let outbox: string[] = [];
+  const emit = (data: string): void => {
+    outbox.push(data);
+  };
+  const flush = async (): Promise<void> => {
+    if (outbox.length === 0) return;
+    const batch = outbox;
+    outbox = [];
+    await options.send(batch);
+  };
   const result: RelayResult = { outcome: 'completed', action: 'allow', categories: [], moderationMs: 0 };
   const timed = <T>(work: () => T): T => {
     const started = performance.now();
@@ -140,12 +155,10 @@ export async function relayChatStream(
     const last = options.label?.last ?? '';
     if (tail.text + last !== '') {
       s.sent += tail.text + last;
-      await options.send(chunkWith({ index, delta: { content: tail.text + last }, finish_reason: null }));
+      emit(chunkWith({ index, delta: { content: tail.text + last }, finish_reason: null }));
     }
     if (reasoningTail.text !== '') {
-      await options.send(
-        chunkWith({ index, delta: { reasoning_content: reasoningTail.text }, finish_reason: null }),
-      );
+      emit(chunkWith({ index, delta: { reasoning_content: reasoningTail.text }, finish_reason: null }));
     }
     if (s.tools.size > 0) {
       const calls = [...s.tools.values()].sort((a, b) => a.index - b.index);
@@ -163,10 +176,10 @@ export async function relayChatStream(
         type: c.type ?? 'function',
         function: { name: c.name, arguments: c.args },
       }));
-      await options.send(chunkWith({ index, delta: { tool_calls }, finish_reason: null }));
+      emit(chunkWith({ index, delta: { tool_calls }, finish_reason: null }));
     }
     const implicit = options.label?.implicit?.(s.sent) ?? null;
-    await options.send(
+    emit(
       chunkWith(
         { ...rest, index, delta: {}, finish_reason: finishReason },
         implicit === null ? {} : { hegui: { aigc: implicit } },
@@ -186,7 +199,7 @@ export async function relayChatStream(
     if (rest.usage && typeof rest.usage === 'object') result.usage = rest.usage as RelayResult['usage'];
     if (!Array.isArray(list) || list.length === 0) {
       // Usage-only chunk (stream_options.include_usage) or keep-alive: nothing to check.
-      await options.send(JSON.stringify(chunk));
+      emit(JSON.stringify(chunk));
       return;
     }
     for (const raw of list) {
@@ -253,7 +266,7 @@ export async function relayChatStream(
         delta.content === original &&
         Object.keys(delta).length === 1
       ) {
-        await options.send(rawData);
+        emit(rawData);
         continue;
       }
       const meaningful = Object.entries(delta).some(
@@ -261,7 +274,7 @@ export async function relayChatStream(
       );
       const announcesRole = typeof delta.role === 'string';
       if (meaningful || announcesRole) {
-        await options.send(chunkWith({ ...choiceRest, index, delta, finish_reason: null }));
+        emit(chunkWith({ ...choiceRest, index, delta, finish_reason: null }));
       }
       if (finish_reason !== null && finish_reason !== undefined)
         await finishChoice(index, s, finish_reason, choiceRest);
@@ -301,6 +314,7 @@ export async function relayChatStream(
           throw new HeguiError('upstream_error', 'the upstream reported an error mid-stream');
         await handleChunk(chunk as Json, event.data);
       }
+      await flush();
       if (done) break;
     }
     if (!done) throw new HeguiError('upstream_error', 'the upstream closed the stream before [DONE]');
@@ -309,6 +323,7 @@ export async function relayChatStream(
   } catch (err) {
     if (!(err instanceof Blocked)) {
       options.abort();
+      await flush().catch(() => undefined);
       throw err;
     }
     options.abort();
@@ -320,18 +335,18 @@ export async function relayChatStream(
     await options.onBlock(err.block);
     const owed = err.block.owed;
     if (owed && owed.text !== '') {
-      await options.send(
-        chunkWith({ index: err.block.choice, delta: { [owed.field]: owed.text }, finish_reason: null }),
-      );
+      emit(chunkWith({ index: err.block.choice, delta: { [owed.field]: owed.text }, finish_reason: null }));
     }
-    await options.send(
+    emit(
       chunkWith(
         { index: err.block.choice, delta: {}, finish_reason: 'content_filter' },
         { hegui: { blocked: true, direction: 'output', categories: result.categories } },
       ),
     );
+    await flush();
     return result;
   }
   result.categories = [...categories];
+  await flush();
   return result;
 }

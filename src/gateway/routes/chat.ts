@@ -224,17 +224,19 @@ export function registerChatRoutes(app: FastifyInstance, shared: GatewayShared):
         ? { 'x-hegui-warning': String(reply.getHeader('x-hegui-warning')) }
         : {}),
     });
-    const send = (data: string): Promise<void> =>
+    const send = (events: string[]): Promise<void> =>
       new Promise((resolve) => {
         if (raw.destroyed || raw.writableEnded) return resolve();
-        if (raw.write(`data: ${data}\n\n`)) resolve();
+        let block = '';
+        for (const data of events) block += `data: ${data}\n\n`;
+        if (raw.write(block)) resolve();
         else raw.once('drain', () => resolve());
       });
     const finish = async (tail: string | null) => {
       if (!(await shared.audit(ctx))) {
-        await send(JSON.stringify(errorBody('audit_unavailable', 'the audit log is unavailable', 503)));
+        await send([JSON.stringify(errorBody('audit_unavailable', 'the audit log is unavailable', 503))]);
       } else if (tail !== null) {
-        await send(tail);
+        await send([tail]);
       }
       raw.end();
     };
