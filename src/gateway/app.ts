@@ -189,7 +189,17 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     if (typeof user === 'string' && user !== '') ctx.user = pseudonymize(deps.secret, key.tenant, user);
   }
 
-  const shared = { deps, audit, authenticate };
+  /** Sends a response once its audit event is committed; 503 `audit_unavailable` if it cannot be. */
+  async function respond(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+    if (!(await audit(request.hegui))) {
+      return reply
+        .code(503)
+        .send(errorBody('audit_unavailable', 'the audit log is unavailable; response withheld', 503));
+    }
+    return reply.send(payload);
+  }
+
+  const shared = { deps, audit, authenticate, respond };
   registerOpsRoutes(app, shared);
   registerChatRoutes(app, shared);
   registerOpenAiRoutes(app, shared);
@@ -201,4 +211,5 @@ export type GatewayShared = {
   deps: GatewayDeps;
   audit(ctx: RequestContext): Promise<boolean>;
   authenticate(request: FastifyRequest): Promise<void>;
+  respond(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<FastifyReply>;
 };

@@ -2,7 +2,8 @@
 import type { Dispatcher } from 'undici';
 import { HeguiError } from '../engine/errors.js';
 import type { GatewayMetrics } from './metrics.js';
-import { upstreamError } from './upstream.js';
+import type { RequestContext } from './context.js';
+import { upstreamError, type UpstreamRouter } from './upstream.js';
 
 export async function readUpstreamJson(
   response: Dispatcher.ResponseData,
@@ -46,4 +47,29 @@ export async function upstreamFailure(
   if (status < 500)
     return new HeguiError('input_invalid', `upstream "${name}" rejected the request (${status})${detail}`);
   return new HeguiError('upstream_error', `upstream "${name}" failed (${status})${detail}`);
+}
+
+/**
+ * POSTs a JSON body to the upstream routed for `model` and returns its JSON answer, recording the
+ * upstream time on the request; errors come back as our codes. `timeoutFactor` × the upstream's body
+ * timeout bounds the whole exchange (image generation is slow).
+ */
+export async function postUpstreamJson(
+  upstreams: UpstreamRouter,
+  metrics: GatewayMetrics,
+  ctx: RequestContext,
+  path: string,
+  body: Record<string, unknown> & { model: string },
+  timeoutFactor = 2,
+): Promise<Record<string, unknown>> {
+  const upstream = upstreams.route(body.model);
+  const started = performance.now();
+  const response = await upstream.post(
+    path,
+    body,
+    AbortSignal.timeout(upstream.config.bodyTimeoutMs * timeoutFactor),
+  );
+  ctx.upstreamMs = performance.now() - started;
+  if (response.statusCode >= 400) throw await upstreamFailure(response, upstream.config.name, metrics);
+  return readUpstreamJson(response, upstream.config.name);
 }

@@ -148,12 +148,7 @@ export function registerChatRoutes(app: FastifyInstance, shared: GatewayShared):
         };
       }
     }
-    if (!(await shared.audit(ctx))) {
-      return reply
-        .code(503)
-        .send(errorBody('audit_unavailable', 'the audit log is unavailable; response withheld', 503));
-    }
-    return reply.send(json);
+    return shared.respond(request, reply, json);
   });
 
   /** Opens an incident for illegal model output, with the content as encrypted evidence. */
@@ -190,12 +185,12 @@ export function registerChatRoutes(app: FastifyInstance, shared: GatewayShared):
   ) {
     const ctx = request.hegui;
     const text = refusalText(moderator, request);
+    if (!stream) return shared.respond(request, reply, refusalCompletion(model, ctx.requestId, text, hegui));
     if (!(await shared.audit(ctx))) {
       return reply
         .code(503)
         .send(errorBody('audit_unavailable', 'the audit log is unavailable; request refused', 503));
     }
-    if (!stream) return reply.send(refusalCompletion(model, ctx.requestId, text, hegui));
     const events = refusalChunks(model, ctx.requestId, text, hegui).map(
       (chunk) => `data: ${JSON.stringify(chunk)}\n\n`,
     );

@@ -7,11 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { request as undiciRequest } from 'undici';
 import { HeguiError } from '../../engine/errors.js';
 import type { GatewayShared } from '../app.js';
-import { errorBody } from '../errors.js';
 import { moderateSlots } from '../moderation.js';
 import { gateInput } from '../pipeline.js';
 import { promptSlots, type TextSlot } from '../slots.js';
-import { readUpstreamJson, upstreamFailure } from '../upstream-response.js';
+import { postUpstreamJson } from '../upstream-response.js';
 import { parseChatBody } from './chat.js';
 
 type Json = Record<string, unknown>;
@@ -29,16 +28,7 @@ export function registerImageRoutes(app: FastifyInstance, shared: GatewayShared)
     if (gate.verdict.action === 'block')
       throw new HeguiError('content_blocked', 'the prompt was blocked by the content policy');
 
-    const upstream = deps.upstreams.route(body.model);
-    const started = performance.now();
-    const response = await upstream.post(
-      '/images/generations',
-      body,
-      AbortSignal.timeout(upstream.config.bodyTimeoutMs * 4),
-    );
-    ctx.upstreamMs = performance.now() - started;
-    if (response.statusCode >= 400) throw await upstreamFailure(response, upstream.config.name, deps.metrics);
-    const json = await readUpstreamJson(response, upstream.config.name);
+    const json = await postUpstreamJson(deps.upstreams, deps.metrics, ctx, '/images/generations', body, 4);
     const images = Array.isArray(json.data) ? (json.data as Json[]) : [];
 
     // A revised prompt is model output too.
@@ -87,9 +77,7 @@ export function registerImageRoutes(app: FastifyInstance, shared: GatewayShared)
       labels.push(labelled.label);
     }
     json.hegui = { request_id: ctx.requestId, aigc: labels };
-    if (!(await shared.audit(ctx)))
-      return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
-    return json;
+    return shared.respond(request, reply, json);
   });
 }
 

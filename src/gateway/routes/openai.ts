@@ -5,13 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import { HeguiError } from '../../engine/errors.js';
 import type { GatewayShared } from '../app.js';
-import { errorBody } from '../errors.js';
 import { moderateSlots } from '../moderation.js';
 import { OPENAI_CATEGORIES, openAiCategoriesOf } from '../openai-categories.js';
 import { gateInput } from '../pipeline.js';
 import { refusalText } from '../refusal.js';
 import { completionResponseSlots, promptSlots } from '../slots.js';
-import { readUpstreamJson, upstreamFailure } from '../upstream-response.js';
+import { postUpstreamJson, readUpstreamJson } from '../upstream-response.js';
 import { parseChatBody } from './chat.js';
 
 type Json = Record<string, unknown>;
@@ -50,9 +49,7 @@ export function registerOpenAiRoutes(app: FastifyInstance, shared: GatewayShared
         }
       }),
     );
-    if (!(await shared.audit(request.hegui)))
-      return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
-    return { object: 'list', data: [...models.values()] };
+    return shared.respond(request, reply, { object: 'list', data: [...models.values()] });
   });
 
   app.post('/v1/completions', async (request, reply) => {
@@ -70,9 +67,7 @@ export function registerOpenAiRoutes(app: FastifyInstance, shared: GatewayShared
     if (gate.verdict.action === 'block') {
       if (deps.config.inputBlocked === 'error')
         throw new HeguiError('content_blocked', 'the request was blocked by the content policy');
-      if (!(await shared.audit(ctx)))
-        return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
-      return {
+      return shared.respond(request, reply, {
         id: `cmpl-${ctx.requestId}`,
         object: 'text_completion',
         created: Math.floor(Date.now() / 1000),
@@ -92,18 +87,9 @@ export function registerOpenAiRoutes(app: FastifyInstance, shared: GatewayShared
           direction: 'input',
           categories: gate.verdict.categories,
         },
-      };
+      });
     }
-    const upstream = deps.upstreams.route(body.model);
-    const started = performance.now();
-    const response = await upstream.post(
-      '/completions',
-      body,
-      AbortSignal.timeout(upstream.config.bodyTimeoutMs * 2),
-    );
-    ctx.upstreamMs = performance.now() - started;
-    if (response.statusCode >= 400) throw await upstreamFailure(response, upstream.config.name, deps.metrics);
-    const json = await readUpstreamJson(response, upstream.config.name);
+    const json = await postUpstreamJson(deps.upstreams, deps.metrics, ctx, '/completions', body, 2);
     const output = moderateSlots(gate.moderator, completionResponseSlots(json), 'output');
     ctx.moderationMs += output.moderationMs;
     ctx.output = { action: output.action, categories: output.categories };
@@ -134,9 +120,7 @@ export function registerOpenAiRoutes(app: FastifyInstance, shared: GatewayShared
         categories: output.categories,
       };
     }
-    if (!(await shared.audit(ctx)))
-      return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
-    return json;
+    return shared.respond(request, reply, json);
   });
 
   app.post('/v1/embeddings', async (request, reply) => {
@@ -147,19 +131,8 @@ export function registerOpenAiRoutes(app: FastifyInstance, shared: GatewayShared
     const gate = await gateInput(shared, request, promptSlots(body, 'input'));
     if (gate.verdict.action === 'block')
       throw new HeguiError('content_blocked', 'the input was blocked by the content policy');
-    const upstream = deps.upstreams.route(body.model);
-    const started = performance.now();
-    const response = await upstream.post(
-      '/embeddings',
-      body,
-      AbortSignal.timeout(upstream.config.bodyTimeoutMs * 2),
-    );
-    ctx.upstreamMs = performance.now() - started;
-    if (response.statusCode >= 400) throw await upstreamFailure(response, upstream.config.name, deps.metrics);
-    const json = await readUpstreamJson(response, upstream.config.name);
-    if (!(await shared.audit(ctx)))
-      return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
-    return json;
+    const json = await postUpstreamJson(deps.upstreams, deps.metrics, ctx, '/embeddings', body, 2);
+    return shared.respond(request, reply, json);
   });
 
   app.post('/v1/moderations', async (request, reply) => {
@@ -204,9 +177,11 @@ export function registerOpenAiRoutes(app: FastifyInstance, shared: GatewayShared
       action: results.some((r) => r.flagged) ? 'review' : 'allow',
       categories: [...new Set(flagged)],
     };
-    if (!(await shared.audit(ctx)))
-      return reply.code(503).send(errorBody('audit_unavailable', 'the audit log is unavailable', 503));
-    return { id: `modr-${ctx.requestId}`, model: `hegui/${moderator.policyVersion}`, results };
+    return shared.respond(request, reply, {
+      id: `modr-${ctx.requestId}`,
+      model: `hegui/${moderator.policyVersion}`,
+      results,
+    });
   });
 }
 
