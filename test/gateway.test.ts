@@ -297,6 +297,10 @@ describe('users, audit and operations', () => {
     expect(sanctions.map((s: { level: string }) => s.level)).toEqual(
       expect.arrayContaining(['warn', 'restrict', 'suspend']),
     );
+    // The record keeps every strike behind the step (art. 14 ¶2), each one readable evidence.
+    const restrict = sanctions.find((s) => s.level === 'restrict')!;
+    expect(restrict.evidenceRefs).toHaveLength(3);
+    expect(await t.gateway.store.evidence.get(restrict.evidenceRefs[0]!)).toContain('冰毒');
   });
 
   it('writes one audit event per request and the chain verifies', async () => {

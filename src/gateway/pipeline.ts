@@ -79,7 +79,9 @@ export async function gateInput(
           level: step.level,
           reason: step.reason,
           evidenceRef: step.evidenceRef,
+          evidenceRefs: step.evidenceRefs,
           until: step.until,
+          at: step.at,
         });
         ctx.sanction = step.level;
       }

@@ -145,9 +145,17 @@ const retention: Migration = {
   },
 };
 
+/** Every strike behind a sanction step (Interim Measures art. 14 ¶2: keep records of the evidence). */
+const sanctionEvidence: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('sanctions').addColumn('evidence_refs', 'text').execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_audit_retention': retention,
+  '0003_sanction_evidence': sanctionEvidence,
 };
 
 const provider: MigrationProvider = {

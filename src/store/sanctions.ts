@@ -15,6 +15,8 @@ export interface SanctionStepInput {
   level: SanctionLevel;
   reason: string;
   evidenceRef: string | null;
+  /** Every strike the step rests on (the window's or the consecutive run's), oldest first. */
+  evidenceRefs?: readonly string[];
   until?: Date | null;
   /** Defaults to now. */
   at?: Date;
@@ -27,6 +29,7 @@ export interface SanctionStep {
   level: SanctionLevel;
   reason: string;
   evidenceRef: string | null;
+  evidenceRefs: string[];
   until: Date | null;
   at: Date;
 }
@@ -47,6 +50,11 @@ function step(row: SanctionsTable): SanctionStep {
     level: row.level as SanctionLevel,
     reason: row.reason,
     evidenceRef: row.evidence_ref,
+    evidenceRefs: row.evidence_refs
+      ? (JSON.parse(row.evidence_refs) as string[])
+      : row.evidence_ref
+        ? [row.evidence_ref]
+        : [],
     until: row.until_ms === null ? null : new Date(row.until_ms),
     at: new Date(row.created_ms),
   };
@@ -74,6 +82,9 @@ export class SqlSanctionLog implements SanctionLog {
         level: input.level,
         reason: storable(input.reason, 10_000),
         evidence_ref: storableOrNull(input.evidenceRef),
+        evidence_refs: input.evidenceRefs?.length
+          ? JSON.stringify(input.evidenceRefs.map((r) => storable(r)))
+          : null,
         until_ms: input.until ? input.until.getTime() : null,
         created_ms: at.getTime(),
       })

@@ -112,6 +112,8 @@ export interface SanctionsTable {
   level: string;
   reason: string;
   evidence_ref: string | null;
+  /** JSON array of every evidence reference the triggering rule counted (null before migration 0003). */
+  evidence_refs: string | null;
   until_ms: number | null;
   created_ms: number;
 }
