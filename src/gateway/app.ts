@@ -4,6 +4,7 @@
  * Routes live in ./routes; this file only wires them.
  */
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
@@ -74,7 +75,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
               ? false
               : { level: config.logLevel, redact: ['req.headers.authorization'] },
         }),
-    disableRequestLogging: true,
+    // No per-request log lines: the audit log records every request, without prompt text.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
 
