@@ -60,8 +60,16 @@ export function loadKeywordSource(spec: KeywordSourceSpec, mapping?: FileCategor
   );
 }
 
+/**
+ * An allow-list file: one benign term a line, `#` comment lines, and a trailing `<TAB># note` allowed
+ * (allow terms have no category). A line that still does not parse is an error, never silently
+ * dropped: a lost allow-list entry turns benign text into blocks.
+ */
 export function loadAllowList(path: string): string[] {
-  const { entries } = parseKeywordText(new TextDecoder().decode(readSource(path)), path);
+  const text = new TextDecoder().decode(readSource(path)).replace(/[ \t]+#[^\n]*/g, '');
+  const { entries, diagnostics } = parseKeywordText(text, path);
+  const error = diagnostics.find((d) => d.severity === 'error');
+  if (error) throw new HeguiError('keywords_invalid', `allow-list: ${error.message}`, error.where);
   return entries.map((e) => e.term);
 }
 

@@ -93,3 +93,19 @@ describe('buildLibrary', () => {
     expect(library.allow).toEqual(['赌博机']);
   });
 });
+
+describe('loadAllowList', () => {
+  it('takes one term a line with trailing notes, and refuses a line it cannot read', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { loadAllowList } = await import('./load.js');
+    const dir = mkdtempSync(join(tmpdir(), 'hegui-allow-'));
+    const good = join(dir, 'allow.txt');
+    writeFileSync(good, '# benign words\n新疆独特\t# protects 疆独\n大麻哈鱼 # 大麻\n\n');
+    expect(loadAllowList(good)).toEqual(['新疆独特', '大麻哈鱼']);
+    const bad = join(dir, 'bad.txt');
+    writeFileSync(bad, '好词\n坏\tA1a\tdestroy\n');
+    expect(() => loadAllowList(bad)).toThrow(expect.objectContaining({ code: 'keywords_invalid' }));
+  });
+});
