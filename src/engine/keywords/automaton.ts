@@ -295,6 +295,36 @@ function tableBits(degree: number): number {
   return 32 - Math.clz32(2 * degree - 1);
 }
 
+/**
+ * The scan's step for a class c ≠ 0: from state `s`, follow goto and failure links over the compact
+ * records (see the layout above) to the next state. Shared by the stream and whole-text scanners; small
+ * enough for V8 to inline into their loops.
+ */
+export function advance(a: AutomatonArrays, s: number, c: number): number {
+  const { rootNext, compact, labels, wideClass, wideTarget } = a;
+  for (;;) {
+    if (s === 0) return rootNext[c]!;
+    const goto = compact[2 * s]!;
+    if (goto < 0) {
+      // Wide node: its hash table, about one probe.
+      const start = ~goto >>> 5;
+      const bits = ~goto & 31;
+      const mask = (1 << bits) - 1;
+      for (let h = Math.imul(c, HASH) >>> (32 - bits); ; h = (h + 1) & mask) {
+        const k = wideClass[start + h]!;
+        if (k === c) return wideTarget[start + h]!;
+        if (k === 0) break;
+      }
+    } else {
+      const lo = goto >>> 3;
+      const hi = lo + (goto & 7);
+      for (let e = lo; e < hi; e++) if (labels[e] === c) return e + 1;
+    }
+    const f = compact[2 * s + 1]!;
+    s = f < 0 ? ~f : f;
+  }
+}
+
 /** Failure link of a node. */
 export function failOf(a: AutomatonArrays, node: number): number {
   return a.nodes[node * NODE_STRIDE + FAIL]!;

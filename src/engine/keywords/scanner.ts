@@ -10,7 +10,7 @@
  * Until then it is pending, and `safeOffset` keeps the text from its start back.
  */
 import type { NormalizedChunk, NormalizerStream } from '../normalize/types.js';
-import { EMIT, HASH, NODE_STRIDE, type AutomatonArrays } from './automaton.js';
+import { advance, EMIT, NODE_STRIDE, type AutomatonArrays } from './automaton.js';
 import type { KeywordHit } from './types.js';
 
 /** Per-pattern flags. */
@@ -103,10 +103,10 @@ export class KeywordStreamScanner {
 
   private consume(chunk: NormalizedChunk, hits: KeywordHit[]): void {
     const a = this.t.automaton;
-    const { classOf, rootNext, compact, labels, wideClass, wideTarget } = a;
+    const { classOf, compact } = a;
+    // A local copy: imported bindings can compile to getter calls under some loaders (tsx, vitest).
+    const next = advance;
     const { codes, length } = chunk;
-    // Local copies: imported bindings can compile to getter calls under some loaders (tsx, vitest).
-    const hash = HASH;
     // Units of this chunk are read from the chunk itself; only the tail is copied into the ring
     // afterwards, so the hot loop writes nothing per unit.
     this.chunk = chunk;
@@ -119,44 +119,7 @@ export class KeywordStreamScanner {
       if (c === 0) {
         s = 0;
       } else {
-        // Inlined goto with failure links (see automaton.transition).
-        for (;;) {
-          if (s === 0) {
-            s = rootNext[c]!;
-            break;
-          }
-          const goto = compact[2 * s]!;
-          let next = -1;
-          if (goto < 0) {
-            // Wide node: its hash table, about one probe.
-            const start = ~goto >>> 5;
-            const bits = ~goto & 31;
-            const mask = (1 << bits) - 1;
-            for (let h = Math.imul(c, hash) >>> (32 - bits); ; h = (h + 1) & mask) {
-              const k = wideClass[start + h]!;
-              if (k === c) {
-                next = wideTarget[start + h]!;
-                break;
-              }
-              if (k === 0) break;
-            }
-          } else {
-            const lo = goto >>> 3;
-            const hi = lo + (goto & 7);
-            for (let e = lo; e < hi; e++) {
-              if (labels[e] === c) {
-                next = e + 1;
-                break;
-              }
-            }
-          }
-          if (next !== -1) {
-            s = next;
-            break;
-          }
-          const f = compact[2 * s + 1]!;
-          s = f < 0 ? ~f : f;
-        }
+        s = next(a, s, c);
       }
       if (compact[2 * s + 1]! < 0 || this.pending.length !== 0) {
         this.pos = pos;
@@ -286,13 +249,12 @@ export class WholeTextScanner {
   /** All hits of the units, sorted by start, end, pattern. */
   scan(units: WholeUnits): KeywordHit[] {
     const a = this.t.automaton;
-    const { classOf, rootNext, compact, nodes, labels, wideClass, wideTarget, out, dictLink, patternLength } =
-      a;
+    const { classOf, compact, nodes, out, dictLink, patternLength } = a;
+    const next = advance;
     const flags = this.t.patternFlags;
     const { codes, length } = units;
     const stride = NODE_STRIDE;
     const emitAt = EMIT;
-    const hash = HASH;
     const keywordOnly = PATTERN_KEYWORD;
     let candNs = this.candNs;
     let candNe = this.candNe;
@@ -306,44 +268,7 @@ export class WholeTextScanner {
         s = 0;
         continue;
       }
-      // Inlined goto with failure links (see automaton.transition).
-      for (;;) {
-        if (s === 0) {
-          s = rootNext[c]!;
-          break;
-        }
-        const goto = compact[2 * s]!;
-        let next = -1;
-        if (goto < 0) {
-          // Wide node: its hash table, about one probe.
-          const start = ~goto >>> 5;
-          const bits = ~goto & 31;
-          const mask = (1 << bits) - 1;
-          for (let h = Math.imul(c, hash) >>> (32 - bits); ; h = (h + 1) & mask) {
-            const k = wideClass[start + h]!;
-            if (k === c) {
-              next = wideTarget[start + h]!;
-              break;
-            }
-            if (k === 0) break;
-          }
-        } else {
-          const lo = goto >>> 3;
-          const hi = lo + (goto & 7);
-          for (let e = lo; e < hi; e++) {
-            if (labels[e] === c) {
-              next = e + 1;
-              break;
-            }
-          }
-        }
-        if (next !== -1) {
-          s = next;
-          break;
-        }
-        const f = compact[2 * s + 1]!;
-        s = f < 0 ? ~f : f;
-      }
+      s = next(a, s, c);
       if (compact[2 * s + 1]! >= 0) continue;
       let e = nodes[s * stride + emitAt]!;
       const ne = i + 1;
