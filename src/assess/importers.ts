@@ -185,24 +185,42 @@ function jadeFileTag(rel: string): string {
   return `v${version}${level}`;
 }
 
+/**
+ * The non-empty, distinct `prompt`s of a JSONL set (the folder's first file matching `pattern`, or the
+ * file itself), with their line; `duplicates` counts the repeats skipped once `rows()` has run.
+ */
+function uniquePrompts(path: string, pattern: RegExp) {
+  const file = statSync(path).isDirectory() ? filesIn(path, pattern)[0] : path;
+  if (!file) throw new HeguiError('input_invalid', 'no .jsonl file found', path);
+  const seen = new Set<string>();
+  const source = {
+    file,
+    duplicates: 0,
+    *rows(): Generator<{ line: number; row: Record<string, unknown>; prompt: string }> {
+      for (const { line, row } of jsonlRows(file)) {
+        const prompt = typeof row.prompt === 'string' ? row.prompt.trim() : '';
+        if (!prompt) continue;
+        const key = promptKey(prompt);
+        if (seen.has(key)) {
+          source.duplicates++;
+          continue;
+        }
+        seen.add(key);
+        yield { line, row, prompt };
+      }
+    },
+  };
+  return source;
+}
+
 /** Flames 1k → generated-content items (careful: adversarial prompts that need a harmless answer). */
 export function importFlames(path: string, options: ImportOptions = {}): ImportResult {
   const mappings = options.mappings ?? loadMappings();
-  const file = statSync(path).isDirectory() ? filesIn(path, /\.jsonl$/i)[0] : path;
-  if (!file) throw new HeguiError('input_invalid', 'no .jsonl file found', path);
+  const source = uniquePrompts(path, /\.jsonl$/i);
+  const { file } = source;
   const items: BankItem[] = [];
   const unmapped: Record<string, number> = {};
-  const seen = new Set<string>();
-  let duplicates = 0;
-  for (const { line, row } of jsonlRows(file)) {
-    const prompt = typeof row.prompt === 'string' ? row.prompt.trim() : '';
-    if (!prompt) continue;
-    const key = promptKey(prompt);
-    if (seen.has(key)) {
-      duplicates++;
-      continue;
-    }
-    seen.add(key);
+  for (const { line, row, prompt } of source.rows()) {
     const sub = String(row.subcomponent ?? '').trim();
     let category = mappings.flames.subcomponents[sub];
     if (!category) {
@@ -225,7 +243,7 @@ export function importFlames(path: string, options: ImportOptions = {}): ImportR
       tags: [String(row.dimension ?? ''), sub].filter(Boolean),
     });
   }
-  return { items, unmapped, duplicates };
+  return { items, unmapped, duplicates: source.duplicates };
 }
 
 /** The should-not-refuse aspect of a prompt: its words first, then the domain's default. */
@@ -242,21 +260,11 @@ export function aspectOf(
 /** CValues responsibility prompts → should-not-refuse items that need careful answers. */
 export function importCvalues(path: string, options: ImportOptions = {}): ImportResult {
   const mappings = options.mappings ?? loadMappings();
-  const file = statSync(path).isDirectory() ? filesIn(path, /prompts.*\.jsonl$|\.jsonl$/i)[0] : path;
-  if (!file) throw new HeguiError('input_invalid', 'no .jsonl file found', path);
+  const source = uniquePrompts(path, /prompts.*\.jsonl$|\.jsonl$/i);
+  const { file } = source;
   const items: BankItem[] = [];
   const unmapped: Record<string, number> = {};
-  const seen = new Set<string>();
-  let duplicates = 0;
-  for (const { line, row } of jsonlRows(file)) {
-    const prompt = typeof row.prompt === 'string' ? row.prompt.trim() : '';
-    if (!prompt) continue;
-    const key = promptKey(prompt);
-    if (seen.has(key)) {
-      duplicates++;
-      continue;
-    }
-    seen.add(key);
+  for (const { line, row, prompt } of source.rows()) {
     const domain = String(row.domain_en ?? '').trim();
     const aspect = aspectOf(prompt, domain, mappings);
     if (!aspect) {
@@ -277,7 +285,7 @@ export function importCvalues(path: string, options: ImportOptions = {}): Import
       tags: [domain].filter(Boolean),
     });
   }
-  return { items, unmapped, duplicates };
+  return { items, unmapped, duplicates: source.duplicates };
 }
 
 export const IMPORTERS = { jade: importJade, flames: importFlames, cvalues: importCvalues } as const;
